@@ -1,0 +1,27 @@
+package dev.clpool;
+
+import dev.clpool.plan.PoolPlan;
+
+/**
+ * Where pooling runs: the Java path or an OpenCL device. {@link Clpool} validates, plans and allocates;
+ * a backend only computes. Implementations are safe to call from several threads at once.
+ */
+public interface Backend extends AutoCloseable {
+
+    /**
+     * Computes a non-empty plan: reads {@code input} (C order, {@code plan.inputShape()}) and writes every
+     * element of {@code values} and, when not {@code null}, of {@code indices} (C order,
+     * {@code plan.outputShape()}). Never writes {@code input}.
+     */
+    void pool(PoolPlan plan, float[] input, float[] values, long[] indices);
+
+    /** A one-line description of the device, e.g. {@code "OpenCL: NVIDIA H200 (NVIDIA CUDA)"}. */
+    String description();
+
+    /** True for an OpenCL device, false for the Java path. */
+    boolean isOpenCl();
+
+    /** Releases what the backend holds; idempotent, never throws. */
+    @Override
+    void close();
+}

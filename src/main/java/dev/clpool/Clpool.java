@@ -1,0 +1,148 @@
+package dev.clpool;
+
+import dev.clpool.cpu.JavaBackend;
+import dev.clpool.opencl.OpenClBackend;
+import dev.clpool.opencl.OpenClUnavailableException;
+import dev.clpool.plan.PoolPlan;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point: adaptive pooling with PyTorch's results on an OpenCL device or the Java path.
+ *
+ * <pre>{@code
+ * try (Clpool clpool = Clpool.open()) {                  // a GPU if any, else OpenCL, else Java
+ *     Tensor x = Tensor.of(data, 1, 64, 8, 9);
+ *     Tensor avg = clpool.adaptiveAvgPool2d(x, OutputSize.of(5, 7));
+ *     PoolResult max = clpool.adaptiveMaxPool2d(x, OutputSize.ofNullable(null, 7L));
+ * }
+ * }</pre>
+ *
+ * <p>Every input is checked before any device is touched, and a bad one raises an
+ * {@link IllegalArgumentException} naming the parameter and the value. One instance may be used from
+ * several threads at once; {@link #close()} releases the device, after which calls throw
+ * {@link IllegalStateException}.
+ */
+public final class Clpool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Clpool.class);
+    /** Java arrays hold at most this many elements (a little under 2^31, as the JDK's own limit). */
+    static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+    private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
+
+    private final Backend backend;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Clpool(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** Opens the device that {@link DeviceSelector#fromEnvironment()} names ({@code auto} by default). */
+    public static Clpool open() {
+        return open(DeviceSelector.fromEnvironment());
+    }
+
+    /** Opens the device a {@link DeviceSelector} text names: {@code auto}, {@code cpu}, {@code opencl}, {@code P:D} or a name. */
+    public static Clpool open(String device) {
+        return open(DeviceSelector.parse(device));
+    }
+
+    /**
+     * Opens a device. {@code auto} falls back to the Java path, with one warning per JVM, when OpenCL is
+     * missing; any explicit OpenCL choice fails instead.
+     *
+     * @throws OpenClUnavailableException when OpenCL, or the device asked for, is missing
+     */
+    public static Clpool open(DeviceSelector selector) {
+        Objects.requireNonNull(selector, "selector");
+        if (selector instanceof DeviceSelector.Java) {
+            return new Clpool(new JavaBackend());
+        }
+        if (selector instanceof DeviceSelector.Auto) {
+            try {
+                return new Clpool(OpenClBackend.open(DeviceSelector.opencl()));
+            } catch (OpenClUnavailableException e) {
+                if (FALLBACK_WARNED.compareAndSet(false, true)) {
+                    LOG.warn("OpenCL is not available, pooling on the Java path: {}", e.getMessage());
+                } else {
+                    LOG.debug("OpenCL is not available, pooling on the Java path: {}", e.getMessage());
+                }
+                return new Clpool(new JavaBackend());
+            }
+        }
+        return new Clpool(OpenClBackend.open(selector));
+    }
+
+    /** A Clpool over a backend of the caller's; it is closed with the Clpool. */
+    public static Clpool using(Backend backend) {
+        return new Clpool(Objects.requireNonNull(backend, "backend"));
+    }
+
+    /**
+     * Runs one pooling. The input is read, never written; the result's arrays are new and the caller's.
+     *
+     * @throws IllegalArgumentException for an input or output size PyTorch refuses, naming it
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public PoolResult pool(Tensor input, AdaptivePool op) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(op, "op");
+        requireOpen();
+        if (input.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("input: dtype " + input.dtype() + " is not supported; expected float32");
+        }
+        PoolPlan plan = PoolPlan.of(input.shape(), op);
+        int n = hostArrayLength(plan);
+        float[] values = new float[n];
+        long[] indices = op.withIndices() ? new long[n] : null;
+        if (!plan.isEmpty()) {
+            backend.pool(plan, input.floats(), values, indices);
+        }
+        return new PoolResult(Tensor.of(values, plan.outputShape()),
+                indices == null ? null : Tensor.ofInt64(indices, plan.outputShape()));
+    }
+
+    /** {@code F.adaptive_avg_pool2d(input, outputSize)} for a float32 (C, H, W) or (N, C, H, W) tensor. */
+    public Tensor adaptiveAvgPool2d(Tensor input, OutputSize outputSize) {
+        return pool(input, AdaptivePool.avg2d(outputSize)).values();
+    }
+
+    /** {@code F.adaptive_max_pool2d(input, outputSize, return_indices=True)}: values and int64 indices. */
+    public PoolResult adaptiveMaxPool2d(Tensor input, OutputSize outputSize) {
+        return pool(input, AdaptivePool.max2d(outputSize, true));
+    }
+
+    /** Where this Clpool computes, e.g. {@code OpenCL: NVIDIA H200 (NVIDIA CUDA, GPU, 0:0)} or {@code Java (2 cores)}. */
+    public String device() {
+        return backend.description();
+    }
+
+    /** True when pooling runs on an OpenCL device, false on the Java path. */
+    public boolean isOpenCl() {
+        return backend.isOpenCl();
+    }
+
+    private static int hostArrayLength(PoolPlan plan) {
+        long n = plan.outputElements();
+        if (n > MAX_ARRAY_LENGTH) {
+            throw new IllegalArgumentException("outputSize " + plan.op().outputSize() + ": the output " + plan.outputShape()
+                    + " would have " + n + " elements, more than a Java array holds (" + MAX_ARRAY_LENGTH + ")");
+        }
+        return (int) n;
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this Clpool (" + backend.description() + ") is closed");
+        }
+    }
+
+    /** Releases the device; idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            backend.close();
+        }
+    }
+}

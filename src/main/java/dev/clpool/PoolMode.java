@@ -1,0 +1,24 @@
+package dev.clpool;
+
+/** What a pooling computes over each bin. */
+public enum PoolMode {
+    /** The mean of the bin, summed in float32 and divided by its element count. */
+    AVG,
+    /** The largest element of the bin; NaN wins, ties keep the first. */
+    MAX;
+
+    /** {@code avg} or {@code max}, as written on the command line. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Parses {@code avg} or {@code max} (any case). */
+    public static PoolMode parse(String text) {
+        for (PoolMode m : values()) {
+            if (m.label().equalsIgnoreCase(text.strip())) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("mode: expected avg or max, got '" + text + "'");
+    }
+}

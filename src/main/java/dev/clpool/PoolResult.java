@@ -1,0 +1,18 @@
+package dev.clpool;
+
+/**
+ * What a pooling returns: the pooled values and, for max pooling with indices, the int64 index of each
+ * maximum within its input plane ({@code h * W + w} for 2-d), shaped like the values.
+ *
+ * @param values the pooled values, float32
+ * @param indices the indices, or {@code null} when they were not asked for
+ */
+public record PoolResult(Tensor values, Tensor indices) {
+    public PoolResult {
+        java.util.Objects.requireNonNull(values, "values");
+    }
+
+    public boolean hasIndices() {
+        return indices != null;
+    }
+}

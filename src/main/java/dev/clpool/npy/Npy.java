@@ -1,0 +1,165 @@
+package dev.clpool.npy;
+
+import dev.clpool.DType;
+import dev.clpool.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.io.InputStream;
+
+/**
+ * Reads and writes NumPy {@code .npy} files of float32 and int64 arrays in C order.
+ *
+ * <p>Reading checks the header and that the file holds exactly the bytes it declares before allocating
+ * anything, so a header that claims a terabyte is refused, not attempted. Writing goes to a temporary
+ * file in the target directory that is renamed into place: a failed write leaves no partial file and an
+ * existing file untouched.
+ */
+public final class Npy {
+    /** The most elements one Java array holds. */
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    private static final int CHUNK = 1 << 20;
+
+    private Npy() {
+    }
+
+    /** Reads a {@code .npy} file. */
+    public static Tensor read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(channel, channel.size(), file.toString());
+        }
+    }
+
+    /** Reads a {@code .npy} image of exactly {@code size} bytes from a stream, e.g. an {@code .npz} entry. */
+    static Tensor read(InputStream in, long size, String source) throws IOException {
+        return read(Channels.newChannel(in), size, source);
+    }
+
+    private static Tensor read(ReadableByteChannel in, long size, String source) throws IOException {
+        byte[] prefix = readFully(in, (int) Math.min(12, size), source);
+        long headerLength = NpyHeader.headerLength(prefix, source);
+        if (headerLength > size) {
+            throw new NpyFormatException(source + ": truncated: the header needs " + headerLength
+                    + " bytes, the file has " + size);
+        }
+        byte[] header = new byte[(int) headerLength];
+        System.arraycopy(prefix, 0, header, 0, prefix.length);
+        byte[] rest = readFully(in, header.length - prefix.length, source);
+        System.arraycopy(rest, 0, header, prefix.length, rest.length);
+        NpyHeader h = NpyHeader.parse(header, source);
+
+        long declared;
+        try {
+            declared = h.dataBytes();
+        } catch (ArithmeticException e) {
+            throw new NpyFormatException(source + ": the header's shape " + h.shape() + " declares more bytes than a file can hold");
+        }
+        long present = size - headerLength;
+        if (declared != present) {
+            throw new NpyFormatException(source + (declared > present ? ": truncated" : ": trailing data")
+                    + ": shape " + h.shape() + " of " + h.dtype() + " needs " + declared + " bytes of data, the file has " + present);
+        }
+        long n = h.shape().elementCount();
+        if (n > MAX_ELEMENTS) {
+            throw new NpyFormatException(source + ": shape " + h.shape() + " has " + n
+                    + " elements, more than a Java array holds (" + MAX_ELEMENTS + ")");
+        }
+        return switch (h.dtype()) {
+            case FLOAT32 -> Tensor.of(readFloats(in, (int) n, h.order(), source), h.shape());
+            case INT64 -> Tensor.ofInt64(readLongs(in, (int) n, h.order(), source), h.shape());
+        };
+    }
+
+    private static float[] readFloats(ReadableByteChannel in, int n, ByteOrder order, String source) throws IOException {
+        float[] out = new float[n];
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(order);
+        for (int at = 0; at < n; ) {
+            int count = Math.min(n - at, CHUNK / Float.BYTES);
+            fill(in, buf, count * Float.BYTES, source);
+            buf.asFloatBuffer().get(out, at, count);
+            at += count;
+        }
+        return out;
+    }
+
+    private static long[] readLongs(ReadableByteChannel in, int n, ByteOrder order, String source) throws IOException {
+        long[] out = new long[n];
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(order);
+        for (int at = 0; at < n; ) {
+            int count = Math.min(n - at, CHUNK / Long.BYTES);
+            fill(in, buf, count * Long.BYTES, source);
+            buf.asLongBuffer().get(out, at, count);
+            at += count;
+        }
+        return out;
+    }
+
+    private static byte[] readFully(ReadableByteChannel in, int n, String source) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(n);
+        fill(in, buf, n, source);
+        return buf.array();
+    }
+
+    /** Reads exactly {@code bytes} bytes into {@code buf} from its start, and flips it for reading. */
+    private static void fill(ReadableByteChannel in, ByteBuffer buf, int bytes, String source) throws IOException {
+        buf.clear().limit(bytes);
+        while (buf.hasRemaining()) {
+            if (in.read(buf) < 0) {
+                throw new NpyFormatException(source + ": truncated: the file ended early");
+            }
+        }
+        buf.flip();
+    }
+
+    /**
+     * Writes a float32 or int64 tensor as a {@code .npy} file, atomically: to a temporary file beside
+     * {@code file}, then renamed over it.
+     */
+    public static void write(Path file, Tensor tensor) throws IOException {
+        AtomicFiles.write(file, channel -> write(channel, tensor));
+    }
+
+    /** Writes a tensor's {@code .npy} image to a channel. */
+    static void write(WritableByteChannel out, Tensor tensor) throws IOException {
+        writeAll(out, ByteBuffer.wrap(NpyHeader.encode(tensor.dtype(), tensor.shape())));
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        if (tensor.dtype() == DType.FLOAT32) {
+            float[] data = tensor.floats();
+            for (int at = 0; at < data.length; ) {
+                int count = Math.min(data.length - at, CHUNK / Float.BYTES);
+                buf.clear();
+                buf.asFloatBuffer().put(data, at, count);
+                buf.limit(count * Float.BYTES);
+                writeAll(out, buf);
+                at += count;
+            }
+        } else {
+            long[] data = tensor.int64s();
+            for (int at = 0; at < data.length; ) {
+                int count = Math.min(data.length - at, CHUNK / Long.BYTES);
+                buf.clear();
+                buf.asLongBuffer().put(data, at, count);
+                buf.limit(count * Long.BYTES);
+                writeAll(out, buf);
+                at += count;
+            }
+        }
+    }
+
+    private static void writeAll(WritableByteChannel out, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
+    }
+}

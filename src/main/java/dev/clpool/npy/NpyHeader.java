@@ -1,0 +1,158 @@
+package dev.clpool.npy;
+
+import dev.clpool.DType;
+import dev.clpool.Shape;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The header of a NumPy {@code .npy} file (format versions 1.0 to 3.0): dtype, byte order and shape.
+ * Parsing checks everything a reader relies on, so that nothing is allocated from a header that lies.
+ *
+ * @param dtype the element type
+ * @param order the byte order of the data
+ * @param shape the array's shape
+ * @param headerBytes bytes before the data: magic, version, length field and the header text
+ */
+record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
+    static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    /** Bytes of data that the header declares. */
+    long dataBytes() {
+        return Math.multiplyExact(shape.elementCount(), dtype.byteSize());
+    }
+
+    /**
+     * Checks the magic and version in the first bytes of a file ({@code prefix}, up to 12 bytes) and
+     * returns the length of the whole header, data offset included.
+     */
+    static long headerLength(byte[] prefix, String source) throws NpyFormatException {
+        if (prefix.length < 10) {
+            throw new NpyFormatException(source + ": not a .npy file (only " + prefix.length + " bytes)");
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (prefix[i] != MAGIC[i]) {
+                throw new NpyFormatException(source + ": not a .npy file (bad magic; expected \\x93NUMPY)");
+            }
+        }
+        int major = prefix[6] & 0xff;
+        if (major == 1) {
+            return 10L + ((prefix[8] & 0xff) | (prefix[9] & 0xff) << 8);
+        }
+        if (major == 2 || major == 3) {
+            if (prefix.length < 12) {
+                throw new NpyFormatException(source + ": truncated .npy header");
+            }
+            long len = (prefix[8] & 0xffL) | (prefix[9] & 0xffL) << 8 | (prefix[10] & 0xffL) << 16 | (prefix[11] & 0xffL) << 24;
+            return 12L + len;
+        }
+        throw new NpyFormatException(source + ": unsupported .npy format version " + major + "." + (prefix[7] & 0xff));
+    }
+
+    /** Parses the complete header, {@code header.length} bytes long (see {@link #lengthNeeded}). */
+    static NpyHeader parse(byte[] header, String source) throws NpyFormatException {
+        int textStart = (header[6] & 0xff) == 1 ? 10 : 12;
+        String text = new String(header, textStart, header.length - textStart, StandardCharsets.ISO_8859_1);
+        Matcher descr = DESCR.matcher(text);
+        Matcher fortran = FORTRAN.matcher(text);
+        Matcher shape = SHAPE.matcher(text);
+        if (!descr.find() || !fortran.find() || !shape.find()) {
+            throw new NpyFormatException(source + ": malformed .npy header: " + text.strip());
+        }
+        if (fortran.group(1).equals("True")) {
+            throw new NpyFormatException(source + ": the array is in Fortran order; save it in C order "
+                    + "(numpy.ascontiguousarray) first");
+        }
+        String d = descr.group(1);
+        ByteOrder order = switch (d.isEmpty() ? ' ' : d.charAt(0)) {
+            case '<', '|', '=' -> ByteOrder.LITTLE_ENDIAN;
+            case '>' -> ByteOrder.BIG_ENDIAN;
+            default -> null;
+        };
+        DType dtype = switch (d.isEmpty() ? "" : d.substring(1)) {
+            case "f4" -> DType.FLOAT32;
+            case "i8" -> DType.INT64;
+            default -> null;
+        };
+        if (order == null || dtype == null) {
+            throw new NpyFormatException(source + ": dtype '" + d + "' (" + numpyName(d) + ") is not supported;"
+                    + " clpool reads float32 ('<f4') and int64 ('<i8')");
+        }
+        return new NpyHeader(dtype, order, parseShape(shape.group(1), source), header.length);
+    }
+
+    private static Shape parseShape(String tuple, String source) throws NpyFormatException {
+        List<Long> dims = new ArrayList<>();
+        for (String part : tuple.split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            try {
+                long v = Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p);
+                if (v < 0) {
+                    throw new NumberFormatException();
+                }
+                dims.add(v);
+            } catch (NumberFormatException e) {
+                throw new NpyFormatException(source + ": bad shape (" + tuple + ") in the .npy header");
+            }
+        }
+        Shape s = Shape.of(dims.stream().mapToLong(Long::longValue).toArray());
+        try {
+            s.elementCount();
+        } catch (IllegalArgumentException e) {
+            throw new NpyFormatException(source + ": the header's shape " + s + " has more elements than a 64-bit count holds");
+        }
+        return s;
+    }
+
+    /** The header text numpy writes for an array, padded so that the data starts on a 64-byte boundary. */
+    static byte[] encode(DType dtype, Shape shape) {
+        StringBuilder dims = new StringBuilder();
+        for (int i = 0; i < shape.rank(); i++) {
+            dims.append(i == 0 ? "" : ", ").append(shape.dim(i));
+        }
+        if (shape.rank() == 1) {
+            dims.append(',');
+        }
+        String descr = switch (dtype) {
+            case FLOAT32 -> "<f4";
+            case INT64 -> "<i8";
+        };
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+        int unpadded = 10 + dict.length() + 1;
+        int padding = (64 - unpadded % 64) % 64;
+        String text = dict + " ".repeat(padding) + "\n";
+        byte[] out = new byte[10 + text.length()];
+        System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
+        out[6] = 1;
+        out[7] = 0;
+        out[8] = (byte) text.length();
+        out[9] = (byte) (text.length() >>> 8);
+        byte[] t = text.getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(t, 0, out, 10, t.length);
+        return out;
+    }
+
+    private static String numpyName(String descr) {
+        String code = descr.length() > 1 ? descr.substring(1) : descr;
+        return switch (code) {
+            case "f2" -> "float16";
+            case "f8" -> "float64";
+            case "i4" -> "int32";
+            case "i2" -> "int16";
+            case "i1" -> "int8";
+            case "u1" -> "uint8";
+            case "b1" -> "bool";
+            default -> "unknown to clpool";
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package dev.clpool.npy;
+
+import dev.clpool.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/** Reads arrays from NumPy {@code .npz} archives (as written by {@code numpy.savez} / {@code savez_compressed}). */
+public final class Npz {
+    private Npz() {
+    }
+
+    /** The names of the arrays in an archive, without the {@code .npy} suffix. */
+    public static List<String> keys(Path file) throws IOException {
+        try (ZipFile zip = open(file)) {
+            return keys(zip);
+        }
+    }
+
+    private static List<String> keys(ZipFile zip) {
+        List<String> keys = new ArrayList<>();
+        zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".npy"))
+                .forEach(n -> keys.add(n.substring(0, n.length() - 4)));
+        return keys;
+    }
+
+    /** Reads the array {@code key} (with or without {@code .npy}) from an archive. */
+    public static Tensor read(Path file, String key) throws IOException {
+        try (ZipFile zip = open(file)) {
+            String name = key.endsWith(".npy") ? key : key + ".npy";
+            ZipEntry entry = zip.getEntry(name);
+            if (entry == null) {
+                List<String> keys = keys(zip);
+                String listed = keys.isEmpty() ? "none"
+                        : String.join(", ", keys.subList(0, Math.min(20, keys.size()))) + (keys.size() > 20 ? ", ..." : "");
+                throw new NpyFormatException(file + ": no array '" + key + "' in the archive; it has " + listed);
+            }
+            if (entry.getSize() < 0) {
+                throw new NpyFormatException(file + ": entry " + name + " does not record its size");
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                return Npy.read(in, entry.getSize(), file + ":" + key);
+            }
+        }
+    }
+
+    private static ZipFile open(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+        try {
+            return new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new NpyFormatException(file + ": not a .npz archive (" + e.getMessage() + ")");
+        }
+    }
+}

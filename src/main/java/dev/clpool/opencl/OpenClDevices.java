@@ -1,0 +1,179 @@
+package dev.clpool.opencl;
+
+import dev.clpool.DeviceSelector;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.jocl.CL;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_device_id;
+import org.jocl.cl_platform_id;
+
+/** Finds the OpenCL devices of this machine and picks one for a {@link DeviceSelector}. */
+public final class OpenClDevices {
+    private OpenClDevices() {
+    }
+
+    /**
+     * Every device of every platform, in {@code clGetPlatformIDs} / {@code clGetDeviceIDs} order.
+     *
+     * @throws OpenClUnavailableException when there is no OpenCL loader library or no platform
+     */
+    public static List<DeviceInfo> list() {
+        return discover().stream().map(ClDevice::info).toList();
+    }
+
+    /** The device that {@code auto} and {@code opencl} pick: the first GPU, else the first accelerator, else the first device. */
+    public static DeviceInfo automaticChoice() {
+        return automatic(discover()).info();
+    }
+
+    static ClDevice select(DeviceSelector selector) {
+        List<ClDevice> all = discover();
+        if (selector instanceof DeviceSelector.Named named) {
+            return all.stream().filter(d -> d.info().nameContains(named.fragment())).findFirst()
+                    .orElseThrow(() -> new OpenClUnavailableException("no OpenCL device's name contains '"
+                            + named.fragment() + "'; devices: " + names(all)));
+        }
+        if (selector instanceof DeviceSelector.Indexed ix) {
+            return all.stream().filter(d -> d.info().platformIndex() == ix.platform() && d.info().deviceIndex() == ix.device())
+                    .findFirst()
+                    .orElseThrow(() -> new OpenClUnavailableException("no OpenCL device " + ix.platform() + ":"
+                            + ix.device() + "; devices: " + names(all)));
+        }
+        return automatic(all);
+    }
+
+    private static ClDevice automatic(List<ClDevice> all) {
+        return all.stream().min(Comparator.comparingInt(d -> switch (d.info().type()) {
+            case "GPU" -> 0;
+            case "ACCELERATOR" -> 1;
+            default -> 2;
+        })).orElseThrow();
+    }
+
+    private static String names(List<ClDevice> all) {
+        return String.join(", ", all.stream().map(d -> d.info().describe()).toList());
+    }
+
+    static List<ClDevice> discover() {
+        cl_platform_id[] platforms;
+        try {
+            platforms = platforms();
+        } catch (LinkageError | UnsupportedOperationException e) {
+            throw new OpenClUnavailableException("the OpenCL loader library could not be loaded ("
+                    + e.getMessage() + "); " + loaderHint(), e);
+        }
+        if (platforms.length == 0) {
+            throw new OpenClUnavailableException("OpenCL is installed but reports no platform; "
+                    + OpenClUnavailableException.INSTALL_HINT);
+        }
+        List<ClDevice> devices = new ArrayList<>();
+        for (int p = 0; p < platforms.length; p++) {
+            cl_platform_id platform = platforms[p];
+            String platformName = platformString(platform, CL.CL_PLATFORM_NAME);
+            cl_device_id[] ids = devices(platform);
+            for (int d = 0; d < ids.length; d++) {
+                devices.add(new ClDevice(platform, ids[d], describe(p, d, platformName, ids[d])));
+            }
+        }
+        if (devices.isEmpty()) {
+            throw new OpenClUnavailableException("OpenCL platforms were found but no device; "
+                    + OpenClUnavailableException.INSTALL_HINT);
+        }
+        return devices;
+    }
+
+    /** JOCL opens {@code libOpenCL.so}, which runtime-only installs lack: say so when only {@code .so.1} is there. */
+    private static String loaderHint() {
+        for (String dir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib")) {
+            if (Files.exists(Path.of(dir, "libOpenCL.so.1")) && !Files.exists(Path.of(dir, "libOpenCL.so"))) {
+                return "JOCL opens libOpenCL.so but only " + dir + "/libOpenCL.so.1 is installed: install "
+                        + "ocl-icd-opencl-dev (Debian/Ubuntu) or link libOpenCL.so to libOpenCL.so.1";
+            }
+        }
+        return OpenClUnavailableException.INSTALL_HINT;
+    }
+
+    private static cl_platform_id[] platforms() {
+        int[] count = new int[1];
+        int status = CL.clGetPlatformIDs(0, null, count);
+        if (status == CL.CL_PLATFORM_NOT_FOUND_KHR || count[0] == 0) {
+            return new cl_platform_id[0];
+        }
+        Cl.check(status, "clGetPlatformIDs");
+        cl_platform_id[] platforms = new cl_platform_id[count[0]];
+        Cl.check(CL.clGetPlatformIDs(platforms.length, platforms, null), "clGetPlatformIDs");
+        return platforms;
+    }
+
+    private static cl_device_id[] devices(cl_platform_id platform) {
+        int[] count = new int[1];
+        int status = CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, 0, null, count);
+        if (status == CL.CL_DEVICE_NOT_FOUND || count[0] == 0) {
+            return new cl_device_id[0];
+        }
+        Cl.check(status, "clGetDeviceIDs");
+        cl_device_id[] ids = new cl_device_id[count[0]];
+        Cl.check(CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, ids.length, ids, null), "clGetDeviceIDs");
+        return ids;
+    }
+
+    private static DeviceInfo describe(int p, int d, String platformName, cl_device_id id) {
+        long type = deviceLong(id, CL.CL_DEVICE_TYPE);
+        String typeName = (type & CL.CL_DEVICE_TYPE_GPU) != 0 ? "GPU"
+                : (type & CL.CL_DEVICE_TYPE_ACCELERATOR) != 0 ? "ACCELERATOR"
+                : (type & CL.CL_DEVICE_TYPE_CPU) != 0 ? "CPU" : "OTHER";
+        long fpConfig = deviceLong(id, CL.CL_DEVICE_SINGLE_FP_CONFIG);
+        return new DeviceInfo(p, d, platformName,
+                deviceString(id, CL.CL_DEVICE_NAME), deviceString(id, CL.CL_DEVICE_VENDOR), typeName,
+                deviceString(id, CL.CL_DEVICE_VERSION), deviceString(id, CL.CL_DRIVER_VERSION),
+                deviceString(id, CL.CL_DEVICE_OPENCL_C_VERSION),
+                deviceInt(id, CL.CL_DEVICE_MAX_COMPUTE_UNITS),
+                deviceLong(id, CL.CL_DEVICE_GLOBAL_MEM_SIZE), deviceLong(id, CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE),
+                deviceLong(id, CL.CL_DEVICE_LOCAL_MEM_SIZE), deviceLong(id, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE),
+                (fpConfig & CL.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0,
+                deviceString(id, CL.CL_DEVICE_EXTENSIONS));
+    }
+
+    private static String platformString(cl_platform_id platform, int param) {
+        long[] size = new long[1];
+        Cl.check(CL.clGetPlatformInfo(platform, param, 0, null, size), "clGetPlatformInfo(" + param + ")");
+        byte[] bytes = new byte[(int) size[0]];
+        Cl.check(CL.clGetPlatformInfo(platform, param, bytes.length, Pointer.to(bytes), null), "clGetPlatformInfo(" + param + ")");
+        return cString(bytes);
+    }
+
+    static String deviceString(cl_device_id id, int param) {
+        long[] size = new long[1];
+        Cl.check(CL.clGetDeviceInfo(id, param, 0, null, size), "clGetDeviceInfo(" + param + ")");
+        byte[] bytes = new byte[(int) size[0]];
+        Cl.check(CL.clGetDeviceInfo(id, param, bytes.length, Pointer.to(bytes), null), "clGetDeviceInfo(" + param + ")");
+        return cString(bytes);
+    }
+
+    /** Reads a {@code cl_ulong}, {@code size_t} or bitfield property (8 bytes on 64-bit hosts). */
+    private static long deviceLong(cl_device_id id, int param) {
+        long[] value = new long[1];
+        Cl.check(CL.clGetDeviceInfo(id, param, Sizeof.cl_ulong, Pointer.to(value), null), "clGetDeviceInfo(" + param + ")");
+        return value[0];
+    }
+
+    private static int deviceInt(cl_device_id id, int param) {
+        int[] value = new int[1];
+        Cl.check(CL.clGetDeviceInfo(id, param, Sizeof.cl_uint, Pointer.to(value), null), "clGetDeviceInfo(" + param + ")");
+        return value[0];
+    }
+
+    private static String cString(byte[] bytes) {
+        int n = 0;
+        while (n < bytes.length && bytes[n] != 0) {
+            n++;
+        }
+        return new String(bytes, 0, n, StandardCharsets.UTF_8).strip();
+    }
+}
