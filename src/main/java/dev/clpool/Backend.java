@@ -3,19 +3,29 @@ package dev.clpool;
 import dev.clpool.plan.PoolPlan;
 
 /**
- * Where pooling runs: the Java path or an OpenCL device. {@link Clpool} validates, plans and allocates;
- * a backend only computes. Implementations are safe to call from several threads at once.
+ * Where pooling runs: the Java path or an OpenCL device. {@link Clpool} validates, plans and allocates
+ * host results; a backend moves data and computes. Implementations are safe to call from several
+ * threads at once.
  */
 public interface Backend extends AutoCloseable {
 
     /**
-     * Computes a non-empty plan: reads {@code input} (C order, {@code plan.inputShape()}) and writes every
-     * element of {@code values} and, when not {@code null}, of {@code indices} (C order,
-     * {@code plan.outputShape()}). Never writes {@code input}.
+     * Computes a non-empty plan from host to host: reads {@code input} (C order,
+     * {@code plan.inputShape()}) and writes every element of {@code values} and, when not {@code null},
+     * of {@code indices} (C order, {@code plan.outputShape()}). Never writes {@code input}.
      */
     void pool(PoolPlan plan, float[] input, float[] values, long[] indices);
 
-    /** A one-line description of the device, e.g. {@code "OpenCL: NVIDIA H200 (NVIDIA CUDA)"}. */
+    /** Copies a float32 host tensor to the device. */
+    DeviceTensor upload(Tensor host);
+
+    /** Copies a device tensor of this backend's to the host. */
+    Tensor download(DeviceTensor tensor);
+
+    /** Computes a plan on a device tensor of this backend's, leaving the results on the device. */
+    DevicePoolResult pool(PoolPlan plan, DeviceTensor input);
+
+    /** A one-line description of the device, e.g. {@code "OpenCL: NVIDIA H200 (NVIDIA CUDA, GPU, 0:0)"}. */
     String description();
 
     /** True for an OpenCL device, false for the Java path. */

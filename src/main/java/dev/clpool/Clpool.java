@@ -89,9 +89,7 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(op, "op");
         requireOpen();
-        if (input.dtype() != DType.FLOAT32) {
-            throw new IllegalArgumentException("input: dtype " + input.dtype() + " is not supported; expected float32");
-        }
+        requireFloat32(input);
         PoolPlan plan = PoolPlan.of(input.shape(), op);
         int n = hostArrayLength(plan);
         float[] values = new float[n];
@@ -101,6 +99,36 @@ public final class Clpool implements AutoCloseable {
         }
         return new PoolResult(Tensor.of(values, plan.outputShape()),
                 indices == null ? null : Tensor.ofInt64(indices, plan.outputShape()));
+    }
+
+    /**
+     * Copies a float32 host tensor to the device (on the Java path, to a private copy), to pool it
+     * there as often as needed. Close it, or the result, to free the device memory.
+     */
+    public DeviceTensor upload(Tensor host) {
+        Objects.requireNonNull(host, "host");
+        requireOpen();
+        requireFloat32(host);
+        return backend.upload(host);
+    }
+
+    /**
+     * Pools a tensor already on the device; the results stay there until {@link #download}ed.
+     *
+     * @throws IllegalArgumentException for an input or output size PyTorch refuses, or a tensor of another Clpool
+     */
+    public DevicePoolResult pool(DeviceTensor input, AdaptivePool op) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(op, "op");
+        requireOpen();
+        return backend.pool(PoolPlan.of(input.shape(), op), input);
+    }
+
+    /** Copies a device tensor of this Clpool's to the host. */
+    public Tensor download(DeviceTensor tensor) {
+        Objects.requireNonNull(tensor, "tensor");
+        requireOpen();
+        return backend.download(tensor);
     }
 
     /** {@code F.adaptive_avg_pool2d(input, outputSize)} for a float32 (C, H, W) or (N, C, H, W) tensor. */
@@ -130,6 +158,17 @@ public final class Clpool implements AutoCloseable {
                     + " would have " + n + " elements, more than a Java array holds (" + MAX_ARRAY_LENGTH + ")");
         }
         return (int) n;
+    }
+
+    private static void requireFloat32(Tensor input) {
+        if (input.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("input: dtype " + input.dtype() + " is not supported; expected float32");
+        }
+    }
+
+    /** The backend this Clpool runs on, e.g. to ask an {@link dev.clpool.opencl.OpenClBackend} which kernel a plan gets. */
+    public Backend backend() {
+        return backend;
     }
 
     private void requireOpen() {

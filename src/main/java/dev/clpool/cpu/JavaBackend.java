@@ -1,6 +1,10 @@
 package dev.clpool.cpu;
 
 import dev.clpool.Backend;
+import dev.clpool.DType;
+import dev.clpool.DevicePoolResult;
+import dev.clpool.DeviceTensor;
+import dev.clpool.Tensor;
 import dev.clpool.PoolMode;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
@@ -11,6 +15,39 @@ import java.util.stream.IntStream;
  * that OpenCL devices are checked against, so it favours obviousness over speed.
  */
 public final class JavaBackend implements Backend {
+
+    @Override
+    public DeviceTensor upload(Tensor host) {
+        return new JavaTensor(this, Tensor.of(host.floats().clone(), host.shape()));
+    }
+
+    @Override
+    public Tensor download(DeviceTensor tensor) {
+        Tensor t = own(tensor).data();
+        return t.dtype() == DType.INT64 ? Tensor.ofInt64(t.int64s().clone(), t.shape()) : Tensor.of(t.floats().clone(), t.shape());
+    }
+
+    @Override
+    public DevicePoolResult pool(PoolPlan plan, DeviceTensor input) {
+        Tensor in = own(input).data();
+        int n = Math.toIntExact(plan.outputElements());
+        float[] values = new float[n];
+        long[] indices = plan.op().withIndices() ? new long[n] : null;
+        long start = System.nanoTime();
+        if (n > 0) {
+            pool(plan, in.floats(), values, indices);
+        }
+        long nanos = System.nanoTime() - start;
+        return new DevicePoolResult(new JavaTensor(this, Tensor.of(values, plan.outputShape())),
+                indices == null ? null : new JavaTensor(this, Tensor.ofInt64(indices, plan.outputShape())), nanos);
+    }
+
+    private JavaTensor own(DeviceTensor tensor) {
+        if (!(tensor instanceof JavaTensor t) || t.owner != this) {
+            throw new IllegalArgumentException("input: " + tensor + " does not belong to this engine (" + description() + ")");
+        }
+        return t;
+    }
 
     @Override
     public void pool(PoolPlan plan, float[] input, float[] values, long[] indices) {

@@ -1,7 +1,10 @@
 package dev.clpool.opencl;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.jocl.CL;
 import org.jocl.Pointer;
+import org.jocl.cl_event;
 import org.jocl.cl_mem;
 
 /** Owns a {@code cl_mem} buffer of a known size. */
@@ -33,10 +36,52 @@ final class ClBuffer extends ClResource {
         return new ClBuffer(m, bytes, name);
     }
 
-    /** Blocking read of {@code bytes} bytes from offset 0 into host memory. */
-    void read(ClQueue queue, Pointer host, long bytes) {
-        Cl.run("clEnqueueReadBuffer", "clEnqueueReadBuffer(" + name + ", " + bytes + " bytes)",
-                () -> CL.clEnqueueReadBuffer(queue.handle, handle, CL.CL_TRUE, 0, bytes, host, 0, null, null));
+    /** Enqueues a write of {@code count} bytes from host memory that stays valid until the event completes. */
+    ClEvent writeAsync(ClQueue queue, long offset, long count, Pointer host) {
+        String op = "clEnqueueWriteBuffer(" + name + ", " + count + " bytes at " + offset + ")";
+        cl_event event = new cl_event();
+        Cl.run("clEnqueueWriteBuffer", op,
+                () -> CL.clEnqueueWriteBuffer(queue.handle, handle, CL.CL_FALSE, offset, count, host, 0, null, event));
+        return ClEvent.own(event, op);
+    }
+
+    /** Enqueues a read of {@code count} bytes into host memory that stays valid until the event completes. */
+    ClEvent readAsync(ClQueue queue, long offset, long count, Pointer host) {
+        String op = "clEnqueueReadBuffer(" + name + ", " + count + " bytes at " + offset + ")";
+        cl_event event = new cl_event();
+        Cl.run("clEnqueueReadBuffer", op,
+                () -> CL.clEnqueueReadBuffer(queue.handle, handle, CL.CL_FALSE, offset, count, host, 0, null, event));
+        return ClEvent.own(event, op);
+    }
+
+    /** Blocking read of {@code count} bytes from offset 0, e.g. into a Java array. */
+    void read(ClQueue queue, Pointer host, long count) {
+        Cl.run("clEnqueueReadBuffer", "clEnqueueReadBuffer(" + name + ", " + count + " bytes)",
+                () -> CL.clEnqueueReadBuffer(queue.handle, handle, CL.CL_TRUE, 0, count, host, 0, null, null));
+    }
+
+    /** Blocking write of {@code count} bytes to offset 0, e.g. from a Java array. */
+    void write(ClQueue queue, Pointer host, long count) {
+        Cl.run("clEnqueueWriteBuffer", "clEnqueueWriteBuffer(" + name + ", " + count + " bytes)",
+                () -> CL.clEnqueueWriteBuffer(queue.handle, handle, CL.CL_TRUE, 0, count, host, 0, null, null));
+    }
+
+    /** Maps a region for host access (blocking) and returns it in native byte order. */
+    ByteBuffer map(ClQueue queue, long flags, long offset, long count) {
+        ByteBuffer mapped = Cl.create("clEnqueueMapBuffer", "clEnqueueMapBuffer(" + name + ", " + count + " bytes)",
+                err -> CL.clEnqueueMapBuffer(queue.handle, handle, CL.CL_TRUE, flags, offset, count, 0, null, null, err));
+        return mapped.order(ByteOrder.nativeOrder());
+    }
+
+    /** Unmaps a region {@link #map} returned and waits until the device sees the host's writes. */
+    void unmap(ClQueue queue, ByteBuffer mapped) {
+        String op = "clEnqueueUnmapMemObject(" + name + ")";
+        cl_event event = new cl_event();
+        Cl.run("clEnqueueUnmapMemObject", op,
+                () -> CL.clEnqueueUnmapMemObject(queue.handle, handle, mapped, 0, null, event));
+        try (ClEvent e = ClEvent.own(event, op)) {
+            e.await();
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.clpool.opencl;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 
 /**
@@ -33,6 +34,11 @@ final class ClKernel extends ClResource {
         return set(index, Sizeof.cl_long, Pointer.to(new long[] {value}));
     }
 
+    /** A {@code __local} argument of {@code bytes} bytes. */
+    ClKernel local(int index, long bytes) {
+        return set(index, bytes, null);
+    }
+
     private ClKernel set(int index, long size, Pointer value) {
         Cl.run("clSetKernelArg", "clSetKernelArg(" + name + ", " + index + ")",
                 () -> CL.clSetKernelArg(handle, index, size, value));
@@ -40,10 +46,12 @@ final class ClKernel extends ClResource {
     }
 
     /** Enqueues a 1-d range of {@code globalSize} work-items, a multiple of {@code localSize}. */
-    void launch(ClQueue queue, long globalSize, long localSize) {
-        Cl.run("clEnqueueNDRangeKernel", "clEnqueueNDRangeKernel(" + name + ", " + globalSize + " work-items)",
-                () -> CL.clEnqueueNDRangeKernel(queue.handle, handle, 1, null, new long[] {globalSize},
-                        new long[] {localSize}, 0, null, null));
+    ClEvent launch(ClQueue queue, long globalSize, long localSize) {
+        String op = "clEnqueueNDRangeKernel(" + name + ", " + globalSize + " work-items)";
+        cl_event event = new cl_event();
+        Cl.run("clEnqueueNDRangeKernel", op, () -> CL.clEnqueueNDRangeKernel(queue.handle, handle, 1, null,
+                new long[] {globalSize}, new long[] {localSize}, 0, null, event));
+        return ClEvent.own(event, op);
     }
 
     @Override

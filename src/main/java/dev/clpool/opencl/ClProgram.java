@@ -3,6 +3,7 @@ package dev.clpool.opencl;
 import java.nio.charset.StandardCharsets;
 import org.jocl.CL;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
 import org.jocl.cl_device_id;
 import org.jocl.cl_program;
 
@@ -25,7 +26,30 @@ final class ClProgram extends ClResource {
     static ClProgram build(ClContext context, ClDevice device, String name, String source, String options) {
         cl_program p = Cl.create("clCreateProgramWithSource", "clCreateProgramWithSource(" + name + ")",
                 err -> CL.clCreateProgramWithSource(context.handle, 1, new String[] {source}, null, err));
+        return finish(new ClProgram(p, name), device, options);
+    }
+
+    /**
+     * Loads a binary that {@link #binary()} returned earlier for the same device, driver and options.
+     *
+     * @throws ClException when the device refuses the binary (e.g. after a driver update)
+     */
+    static ClProgram fromBinary(ClContext context, ClDevice device, String name, byte[] binary, String options) {
+        int[] binaryStatus = {0};
+        cl_program p = Cl.create("clCreateProgramWithBinary", "clCreateProgramWithBinary(" + name + ")",
+                err -> CL.clCreateProgramWithBinary(context.handle, 1, new cl_device_id[] {device.id()},
+                        new long[] {binary.length}, new byte[][] {binary}, binaryStatus, err));
         ClProgram program = new ClProgram(p, name);
+        if (binaryStatus[0] != CL.CL_SUCCESS) {
+            program.close();
+            throw new ClException(binaryStatus[0], "clCreateProgramWithBinary(" + name + ")");
+        }
+        return finish(program, device, options);
+    }
+
+    private static ClProgram finish(ClProgram program, ClDevice device, String options) {
+        cl_program p = program.handle;
+        String name = program.name;
         try {
             String operation = "clBuildProgram(" + name + ", " + device.info().name() + ")";
             int status = Cl.injectedStatus("clBuildProgram");
@@ -40,6 +64,18 @@ final class ClProgram extends ClResource {
             program.close();
             throw e;
         }
+    }
+
+    /** The compiled program for its one device, to cache. */
+    byte[] binary() {
+        long[] size = {0};
+        Cl.run("clGetProgramInfo", "clGetProgramInfo(" + name + ", binary size)",
+                () -> CL.clGetProgramInfo(handle, CL.CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null));
+        byte[] binary = new byte[Math.toIntExact(size[0])];
+        Pointer target = Pointer.to(binary);
+        Cl.run("clGetProgramInfo", "clGetProgramInfo(" + name + ", binary)",
+                () -> CL.clGetProgramInfo(handle, CL.CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(target), null));
+        return binary;
     }
 
     ClKernel kernel(String kernelName) {

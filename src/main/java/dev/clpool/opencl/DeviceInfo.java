@@ -20,12 +20,15 @@ import java.util.Locale;
  * @param localMemoryBytes {@code CL_DEVICE_LOCAL_MEM_SIZE}
  * @param maxWorkGroupSize {@code CL_DEVICE_MAX_WORK_GROUP_SIZE}
  * @param correctlyRoundedDivide whether {@code -cl-fp32-correctly-rounded-divide-sqrt} is supported
+ * @param hostUnifiedMemory whether the device works in host memory ({@code CL_DEVICE_HOST_UNIFIED_MEMORY}):
+ *     CPUs and integrated GPUs
  * @param extensions {@code CL_DEVICE_EXTENSIONS}
  */
 public record DeviceInfo(int platformIndex, int deviceIndex, String platformName, String name, String vendor,
                          String type, String version, String driverVersion, String openclCVersion,
                          int computeUnits, long globalMemoryBytes, long maxAllocationBytes, long localMemoryBytes,
-                         long maxWorkGroupSize, boolean correctlyRoundedDivide, String extensions) {
+                         long maxWorkGroupSize, boolean correctlyRoundedDivide, boolean hostUnifiedMemory,
+                         String extensions) {
 
     /** {@code P:D}, the form {@code --device} takes. */
     public String index() {

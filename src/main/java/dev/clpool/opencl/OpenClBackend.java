@@ -1,54 +1,64 @@
 package dev.clpool.opencl;
 
 import dev.clpool.Backend;
+import dev.clpool.DType;
+import dev.clpool.DevicePoolResult;
 import dev.clpool.DeviceSelector;
-import dev.clpool.PoolMode;
+import dev.clpool.DeviceTensor;
+import dev.clpool.Shape;
+import dev.clpool.Tensor;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
 import org.jocl.CL;
 import org.jocl.Pointer;
-import org.jocl.Sizeof;
 
 /**
- * Pools on one OpenCL device. Owns the device's context, an in-order queue and the built program;
- * each call owns its buffers and kernel object, so calls from several threads do not share state.
+ * Pools on one OpenCL device. Owns the device's context, an in-order queue, the built program and the
+ * host transfer route; each call owns its buffers and kernel objects, so calls from several threads
+ * share no mutable state but the transfer route, which serialises itself.
  */
 public final class OpenClBackend implements Backend {
-    private static final String SOURCE = "adaptive_pool.cl";
-    /** Work-items per group: a multiple of NVIDIA's warp and AMD's wavefront, small enough for any device. */
-    private static final long LOCAL_SIZE = 64;
-    /** The most work-items one launch covers, so that a global size never overflows 32-bit drivers. */
-    private static final long MAX_LAUNCH = (1L << 30);
+    private static final String PROGRAM = "pooling";
 
     private final ClDevice device;
+    private final OpenClOptions options;
     private final ClContext context;
     private final ClQueue queue;
     private final ClProgram program;
-    private final long localSize;
+    private final Transfers transfers;
+    private final PoolKernels kernels;
 
-    private OpenClBackend(ClDevice device, ClContext context, ClQueue queue, ClProgram program) {
+    private OpenClBackend(ClDevice device, OpenClOptions options, ClContext context, ClQueue queue, ClProgram program) {
         this.device = device;
+        this.options = options;
         this.context = context;
         this.queue = queue;
         this.program = program;
-        this.localSize = Math.min(LOCAL_SIZE, device.info().maxWorkGroupSize());
+        this.transfers = Transfers.forDevice(context, queue, device.info());
+        this.kernels = new PoolKernels(program, queue, device.info(), options.kernel());
+    }
+
+    /** {@link #open(DeviceSelector, OpenClOptions)} with {@link OpenClOptions#defaults()}. */
+    public static OpenClBackend open(DeviceSelector selector) {
+        return open(selector, OpenClOptions.defaults());
     }
 
     /**
      * Opens the device {@code selector} names ({@code auto} and {@code opencl} pick the first GPU, else
-     * any device) and builds the kernels for it.
+     * any device) and builds the kernels for it, or loads them from the program cache.
      *
      * @throws OpenClUnavailableException when OpenCL or the named device is missing
      * @throws ProgramBuildException when the kernels do not build
      */
-    public static OpenClBackend open(DeviceSelector selector) {
+    public static OpenClBackend open(DeviceSelector selector, OpenClOptions options) {
         ClDevice device = OpenClDevices.select(selector);
         ClContext context = ClContext.create(device);
         ClQueue queue = null;
         try {
             queue = ClQueue.create(context, device);
-            ClProgram program = ClProgram.build(context, device, SOURCE, KernelSources.load(SOURCE), buildOptions(device.info()));
-            return new OpenClBackend(device, context, queue, program);
+            String source = KernelSources.program(KernelSources.POOLING);
+            ClProgram program = ProgramCache.build(context, device, PROGRAM, source, buildOptions(device.info()), options.cacheDir());
+            return new OpenClBackend(device, options, context, queue, program);
         } catch (RuntimeException e) {
             if (queue != null) {
                 queue.close();
@@ -59,11 +69,7 @@ public final class OpenClBackend implements Backend {
     }
 
     static String buildOptions(DeviceInfo info) {
-        StringBuilder options = new StringBuilder("-cl-std=CL1.2");
-        if (info.correctlyRoundedDivide()) {
-            options.append(" -cl-fp32-correctly-rounded-divide-sqrt");
-        }
-        return options.toString();
+        return info.correctlyRoundedDivide() ? "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt" : "-cl-std=CL1.2";
     }
 
     /** What the device reports of itself. */
@@ -71,41 +77,133 @@ public final class OpenClBackend implements Backend {
         return device.info();
     }
 
+    /** The kernel this backend runs {@code plan} with. */
+    public KernelChoice kernelFor(PoolPlan plan) {
+        return kernels.choose(plan);
+    }
+
     @Override
     public void pool(PoolPlan plan, float[] input, float[] values, long[] indices) {
-        long[] bins = binTable(plan);
-        String kernelName = plan.op().mode() == PoolMode.AVG ? "adaptive_avg_pool"
-                : indices == null ? "adaptive_max_pool" : "adaptive_max_pool_indices";
-        long valueBytes = (long) values.length * Sizeof.cl_float;
-        try (ClBuffer in = ClBuffer.copyOf(context, CL.CL_MEM_READ_ONLY, Pointer.to(input),
-                     (long) input.length * Sizeof.cl_float, "input");
-             ClBuffer table = ClBuffer.copyOf(context, CL.CL_MEM_READ_ONLY, Pointer.to(bins),
-                     (long) bins.length * Sizeof.cl_long, "bin table");
-             ClBuffer out = ClBuffer.allocate(context, CL.CL_MEM_WRITE_ONLY, valueBytes, "values");
-             ClBuffer idx = indices == null ? null
-                     : ClBuffer.allocate(context, CL.CL_MEM_WRITE_ONLY, (long) indices.length * Sizeof.cl_long, "indices");
-             ClKernel kernel = program.kernel(kernelName)) {
-            kernel.arg(0, in).arg(1, table)
-                    .arg(2, plan.depth().inputSize()).arg(3, plan.height().inputSize()).arg(4, plan.width().inputSize())
-                    .arg(5, plan.depth().outputSize()).arg(6, plan.height().outputSize()).arg(7, plan.width().outputSize())
-                    .arg(10, out);
-            if (idx != null) {
-                kernel.arg(11, idx);
-            }
-            long total = plan.outputElements();
-            for (long first = 0; first < total; first += MAX_LAUNCH) {
-                long count = Math.min(MAX_LAUNCH, total - first);
-                kernel.arg(8, first).arg(9, count).launch(queue, roundUp(count, localSize), localSize);
-            }
-            out.read(queue, Pointer.to(values), valueBytes);
-            if (idx != null) {
-                idx.read(queue, Pointer.to(indices), (long) indices.length * Sizeof.cl_long);
+        long inPlane = plan.inputPlaneSize();
+        long outPlane = plan.outputPlaneSize();
+        long chunk = planesPerChunk(plan, indices != null);
+        try (ClBuffer bins = binTable(plan)) {
+            for (long p0 = 0; p0 < plan.planes(); p0 += chunk) {
+                long n = Math.min(chunk, plan.planes() - p0);
+                try (ClBuffer in = allocate(n * inPlane * Float.BYTES, "input");
+                     ClBuffer out = allocate(n * outPlane * Float.BYTES, "values");
+                     ClBuffer idx = indices == null ? null : allocate(n * outPlane * Long.BYTES, "indices")) {
+                    transfers.write(in, 0, HostRegion.of(input, p0 * inPlane, n * inPlane));
+                    kernels.run(plan, n, in, bins, out, idx);
+                    transfers.read(out, 0, HostRegion.of(values, p0 * outPlane, n * outPlane));
+                    if (idx != null) {
+                        transfers.read(idx, 0, HostRegion.of(indices, p0 * outPlane, n * outPlane));
+                    }
+                }
             }
         }
     }
 
+    @Override
+    public DeviceTensor upload(Tensor host) {
+        float[] data = host.floats();
+        ClBuffer buffer = data.length == 0 ? null : allocateWithin(data.length * (long) Float.BYTES, "uploaded tensor " + host.shape());
+        try {
+            if (buffer != null) {
+                transfers.write(buffer, 0, HostRegion.of(data, 0, data.length));
+            }
+            return new ClTensor(this, host.shape(), DType.FLOAT32, buffer);
+        } catch (RuntimeException e) {
+            if (buffer != null) {
+                buffer.close();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Tensor download(DeviceTensor tensor) {
+        ClTensor t = own(tensor);
+        int n = Math.toIntExact(t.shape().elementCount());
+        if (t.dtype() == DType.INT64) {
+            long[] data = new long[n];
+            if (n > 0) {
+                transfers.read(t.buffer(), 0, HostRegion.of(data, 0, n));
+            }
+            return Tensor.ofInt64(data, t.shape());
+        }
+        float[] data = new float[n];
+        if (n > 0) {
+            transfers.read(t.buffer(), 0, HostRegion.of(data, 0, n));
+        }
+        return Tensor.of(data, t.shape());
+    }
+
+    @Override
+    public DevicePoolResult pool(PoolPlan plan, DeviceTensor input) {
+        ClTensor in = own(input);
+        boolean withIndices = plan.op().withIndices();
+        Shape shape = plan.outputShape();
+        if (plan.isEmpty()) {
+            return new DevicePoolResult(new ClTensor(this, shape, DType.FLOAT32, null),
+                    withIndices ? new ClTensor(this, shape, DType.INT64, null) : null, 0);
+        }
+        long n = plan.outputElements();
+        ClBuffer out = allocateWithin(n * Float.BYTES, "values " + shape);
+        ClBuffer idx = null;
+        try (ClBuffer bins = binTable(plan)) {
+            idx = withIndices ? allocateWithin(n * Long.BYTES, "indices " + shape) : null;
+            long nanos = kernels.run(plan, plan.planes(), in.buffer(), bins, out, idx);
+            return new DevicePoolResult(new ClTensor(this, shape, DType.FLOAT32, out),
+                    idx == null ? null : new ClTensor(this, shape, DType.INT64, idx), nanos);
+        } catch (RuntimeException e) {
+            out.close();
+            if (idx != null) {
+                idx.close();
+            }
+            throw e;
+        }
+    }
+
+    private ClTensor own(DeviceTensor tensor) {
+        if (!(tensor instanceof ClTensor t) || t.owner != this) {
+            throw new IllegalArgumentException("input: " + tensor + " does not belong to this engine (" + description() + ")");
+        }
+        return t;
+    }
+
+    /** The largest buffer this backend allocates: the configured cap, else the device's own limit. */
+    long maxAllocationBytes() {
+        long cap = options.maxAllocationBytes();
+        return cap > 0 ? Math.min(cap, device.info().maxAllocationBytes()) : device.info().maxAllocationBytes();
+    }
+
+    /** Whole planes per host chunk so that no buffer exceeds {@link #maxAllocationBytes()}. */
+    private long planesPerChunk(PoolPlan plan, boolean withIndices) {
+        long perPlane = Math.max(plan.inputPlaneSize() * Float.BYTES,
+                plan.outputPlaneSize() * (withIndices ? Long.BYTES : Float.BYTES));
+        long cap = maxAllocationBytes();
+        if (perPlane > cap) {
+            throw new IllegalArgumentException("input: one plane of " + plan.inputShape() + " needs " + perPlane
+                    + " bytes on the device, more than its largest allocation (" + cap + " bytes); pool it on the Java path");
+        }
+        return cap / perPlane;
+    }
+
+    private ClBuffer allocateWithin(long bytes, String name) {
+        if (bytes > maxAllocationBytes()) {
+            throw new IllegalArgumentException(name + ": " + bytes + " bytes exceed the device's largest allocation ("
+                    + maxAllocationBytes() + " bytes); pool host tensors, which are split into chunks, instead");
+        }
+        return allocate(bytes, name);
+    }
+
+    private ClBuffer allocate(long bytes, String name) {
+        return ClBuffer.allocate(context, CL.CL_MEM_READ_WRITE | transfers.bufferFlags(), bytes, name);
+    }
+
     /** The bins of the three axes as the kernels read them: starts then ends, for D, H, W in turn. */
-    static long[] binTable(PoolPlan plan) {
+    private ClBuffer binTable(PoolPlan plan) {
         AxisBins[] axes = {plan.depth(), plan.height(), plan.width()};
         int length = 0;
         for (AxisBins a : axes) {
@@ -120,11 +218,7 @@ public final class OpenClBackend implements Backend {
             System.arraycopy(ends, 0, table, at + starts.length, ends.length);
             at += starts.length + ends.length;
         }
-        return table;
-    }
-
-    private static long roundUp(long n, long multiple) {
-        return (n + multiple - 1) / multiple * multiple;
+        return ClBuffer.copyOf(context, CL.CL_MEM_READ_ONLY, Pointer.to(table), (long) table.length * Long.BYTES, "bin table");
     }
 
     @Override
@@ -139,6 +233,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void close() {
+        transfers.close();
         program.close();
         queue.close();
         context.close();

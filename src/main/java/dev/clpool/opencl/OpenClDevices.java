@@ -137,6 +137,7 @@ public final class OpenClDevices {
                 deviceLong(id, CL.CL_DEVICE_GLOBAL_MEM_SIZE), deviceLong(id, CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE),
                 deviceLong(id, CL.CL_DEVICE_LOCAL_MEM_SIZE), deviceLong(id, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE),
                 (fpConfig & CL.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0,
+                deviceInt(id, CL.CL_DEVICE_HOST_UNIFIED_MEMORY) != 0 || typeName.equals("CPU"),
                 deviceString(id, CL.CL_DEVICE_EXTENSIONS));
     }
 

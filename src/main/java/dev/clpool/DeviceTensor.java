@@ -1,0 +1,16 @@
+package dev.clpool;
+
+/**
+ * A tensor in the memory of the device a {@link Clpool} computes on, C order: upload once, pool it as
+ * often and at as many output sizes as needed, download the results. Closing it frees the device
+ * memory; it is usable only with the Clpool that made it.
+ */
+public interface DeviceTensor extends AutoCloseable {
+    Shape shape();
+
+    DType dtype();
+
+    /** Frees the device memory; idempotent. */
+    @Override
+    void close();
+}

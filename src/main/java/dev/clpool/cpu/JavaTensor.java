@@ -1,0 +1,46 @@
+package dev.clpool.cpu;
+
+import dev.clpool.DType;
+import dev.clpool.DeviceTensor;
+import dev.clpool.Shape;
+import dev.clpool.Tensor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A "device" tensor of the Java path: a private copy on the heap. */
+final class JavaTensor implements DeviceTensor {
+    final JavaBackend owner;
+    private final Tensor data;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    JavaTensor(JavaBackend owner, Tensor data) {
+        this.owner = owner;
+        this.data = data;
+    }
+
+    Tensor data() {
+        if (closed.get()) {
+            throw new IllegalStateException("this device tensor " + data.shape() + " is closed");
+        }
+        return data;
+    }
+
+    @Override
+    public Shape shape() {
+        return data.shape();
+    }
+
+    @Override
+    public DType dtype() {
+        return data.dtype();
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceTensor" + data.shape() + " " + data.dtype() + " on the Java path";
+    }
+}

@@ -1,0 +1,50 @@
+package dev.clpool.opencl;
+
+import dev.clpool.DType;
+import dev.clpool.DeviceTensor;
+import dev.clpool.Shape;
+
+/** A tensor in an OpenCL buffer of one {@link OpenClBackend}; an empty tensor has no buffer. */
+final class ClTensor implements DeviceTensor {
+    final OpenClBackend owner;
+    private final Shape shape;
+    private final DType dtype;
+    private final ClBuffer buffer;
+
+    ClTensor(OpenClBackend owner, Shape shape, DType dtype, ClBuffer buffer) {
+        this.owner = owner;
+        this.shape = shape;
+        this.dtype = dtype;
+        this.buffer = buffer;
+    }
+
+    @Override
+    public Shape shape() {
+        return shape;
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The buffer, or null for an empty tensor. */
+    ClBuffer buffer() {
+        if (buffer != null && buffer.isClosed()) {
+            throw new IllegalStateException("this device tensor " + shape + " is closed");
+        }
+        return buffer;
+    }
+
+    @Override
+    public void close() {
+        if (buffer != null) {
+            buffer.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceTensor" + shape + " " + dtype + " on " + owner.description();
+    }
+}

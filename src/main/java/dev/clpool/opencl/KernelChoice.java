@@ -1,0 +1,27 @@
+package dev.clpool.opencl;
+
+import java.util.Locale;
+
+/** The kernels a plan can run on; {@link #AUTO} lets clpool choose per plan and device. */
+public enum KernelChoice {
+    /** Chosen per plan and device (see {@link PoolKernels#choose}). */
+    AUTO,
+    /** One work-item per output cell: any plan. */
+    CELL,
+    /** A work-group per tile of whole planes or row bands staged in local memory: 2-d plans. */
+    TILED,
+    /** A copy: identity plans (output size = input size). */
+    COPY;
+
+    public static KernelChoice parse(String text) {
+        try {
+            return valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kernel: expected auto, cell, tiled or copy, got '" + text + "'");
+        }
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.clpool.opencl;
+
+import dev.clpool.PoolMode;
+import dev.clpool.plan.PoolPlan;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Chooses a kernel for a plan and launches it over a range of planes: the copy for identity plans,
+ * the tiled kernel where bins hold several cells and a tile fits in local memory, else one work-item
+ * per output cell.
+ */
+final class PoolKernels {
+    /** Work-items per group: a multiple of NVIDIA's warp (32) and AMD's wavefront (64). */
+    static final int LOCAL_SIZE = 256;
+    /** The most work-items (or groups' work-items) one launch covers, so that sizes stay within 32 bits. */
+    private static final long MAX_LAUNCH = 1L << 30;
+
+    private final ClProgram program;
+    private final ClQueue queue;
+    private final DeviceInfo device;
+    private final KernelChoice preference;
+
+    PoolKernels(ClProgram program, ClQueue queue, DeviceInfo device, KernelChoice preference) {
+        this.program = program;
+        this.queue = queue;
+        this.device = device;
+        this.preference = preference;
+    }
+
+    /** The kernel that will run {@code plan}: the preferred one where it can, else the automatic choice. */
+    KernelChoice choose(PoolPlan plan) {
+        boolean identity = plan.depth().isIdentity() && plan.height().isIdentity() && plan.width().isIdentity();
+        boolean tiles = TiledGeometry.of(plan, plan.planes(), device, LOCAL_SIZE).isPresent();
+        switch (preference) {
+            case COPY:
+                if (identity) {
+                    return KernelChoice.COPY;
+                }
+                break;
+            case TILED:
+                if (tiles) {
+                    return KernelChoice.TILED;
+                }
+                break;
+            case CELL:
+                return KernelChoice.CELL;
+            default:
+                break;
+        }
+        if (identity) {
+            return KernelChoice.COPY;
+        }
+        // Tiling pays where bins hold several cells to reduce: it reads each input once, coalesced.
+        long binCells = plan.inputPlaneSize() / Math.max(1, plan.outputPlaneSize());
+        return tiles && binCells >= 4 ? KernelChoice.TILED : KernelChoice.CELL;
+    }
+
+    /**
+     * Pools {@code planes} planes from {@code in} into {@code out} (and {@code indices}, when not null),
+     * waits for the device and returns its compute time in nanoseconds.
+     */
+    long run(PoolPlan plan, long planes, ClBuffer in, ClBuffer bins, ClBuffer out, ClBuffer indices) {
+        List<ClEvent> events = new ArrayList<>();
+        try {
+            switch (choose(plan)) {
+                case COPY -> copy(plan, planes, in, out, indices, events);
+                case TILED -> tiled(plan, planes, in, bins, out, indices, events);
+                default -> cell(plan, planes, in, bins, out, indices, events);
+            }
+            long nanos = 0;
+            for (ClEvent e : events) {
+                nanos += e.deviceNanos();
+            }
+            return nanos;
+        } finally {
+            events.forEach(ClEvent::close);
+        }
+    }
+
+    private void cell(PoolPlan plan, long planes, ClBuffer in, ClBuffer bins, ClBuffer out, ClBuffer indices,
+                      List<ClEvent> events) {
+        try (ClKernel k = program.kernel(kernelName("cell", plan, indices))) {
+            k.arg(0, in).arg(1, bins)
+                    .arg(2, plan.depth().inputSize()).arg(3, plan.height().inputSize()).arg(4, plan.width().inputSize())
+                    .arg(5, plan.depth().outputSize()).arg(6, plan.height().outputSize()).arg(7, plan.width().outputSize())
+                    .arg(10, out);
+            if (indices != null) {
+                k.arg(11, indices);
+            }
+            long total = planes * plan.outputPlaneSize();
+            for (long first = 0; first < total; first += MAX_LAUNCH) {
+                long count = Math.min(MAX_LAUNCH, total - first);
+                events.add(k.arg(8, first).arg(9, count).launch(queue, roundUp(count, LOCAL_SIZE), LOCAL_SIZE));
+            }
+        }
+    }
+
+    private void tiled(PoolPlan plan, long planes, ClBuffer in, ClBuffer bins, ClBuffer out, ClBuffer indices,
+                       List<ClEvent> events) {
+        TiledGeometry g = TiledGeometry.of(plan, planes, device, LOCAL_SIZE).orElseThrow();
+        try (ClKernel k = program.kernel(kernelName("tiled", plan, indices))) {
+            k.arg(0, in).arg(1, bins)
+                    .arg(2, plan.height().inputSize()).arg(3, plan.width().inputSize())
+                    .arg(4, plan.height().outputSize()).arg(5, plan.width().outputSize()).arg(6, planes)
+                    .arg(7, g.planesPerTile()).arg(8, g.rowsPerTile()).arg(9, g.lanes())
+                    .local(11, g.tileFloats() * Float.BYTES)
+                    .local(12, (long) g.localSize() * Float.BYTES)
+                    .local(13, (long) g.localSize() * Long.BYTES)
+                    .arg(14, out);
+            if (indices != null) {
+                k.arg(15, indices);
+            }
+            long maxTiles = MAX_LAUNCH / g.localSize();
+            for (long first = 0; first < g.tiles(); first += maxTiles) {
+                long count = Math.min(maxTiles, g.tiles() - first);
+                events.add(k.arg(10, first).launch(queue, count * g.localSize(), g.localSize()));
+            }
+        }
+    }
+
+    private void copy(PoolPlan plan, long planes, ClBuffer in, ClBuffer out, ClBuffer indices, List<ClEvent> events) {
+        long total = planes * plan.inputPlaneSize();
+        try (ClKernel k = program.kernel(indices == null ? "copy_values" : "copy_values_indices")) {
+            k.arg(0, in).arg(1, out);
+            int next = 2;
+            if (indices != null) {
+                k.arg(2, indices).arg(3, plan.inputPlaneSize());
+                next = 4;
+            }
+            for (long first = 0; first < total; first += MAX_LAUNCH) {
+                long count = Math.min(MAX_LAUNCH, total - first);
+                events.add(k.arg(next, first).arg(next + 1, count).launch(queue, roundUp(count, LOCAL_SIZE), LOCAL_SIZE));
+            }
+        }
+    }
+
+    private static String kernelName(String family, PoolPlan plan, ClBuffer indices) {
+        if (plan.op().mode() == PoolMode.AVG) {
+            return family + "_avg";
+        }
+        return family + (indices == null ? "_max" : "_max_indices");
+    }
+
+    private static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+}
