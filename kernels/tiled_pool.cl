@@ -11,6 +11,7 @@
 //
 // Tuning parameters (host-chosen per plan, see TiledGeometry): G, R, L, the work-group size, and the
 // local memory sizes of `tile` (the largest span), `partial` and `partialIdx` (one per work-item).
+// Coordinates within a plane are ints: the host tiles only planes of fewer than 2^31 cells.
 
 #define TILED_PARAMS                                                                        \
     __global const float* in, __global const long* bins,                                   \
@@ -54,8 +55,8 @@
         const int p = valid ? c / cellsPerPlane : 0;                                        \
         const int r = valid ? c % cellsPerPlane : 0;                                        \
         const long oh = oh0 + r / (int)OW, ow = r % (int)OW;                                \
-        const long h0 = H_START(oh), h1 = valid ? H_END(oh) : h0;                           \
-        const long w0 = W_START(ow), w1 = W_END(ow);                                        \
+        const int h0 = (int)H_START(oh), h1 = valid ? (int)H_END(oh) : h0;                  \
+        const int w0 = (int)W_START(ow), w1 = (int)W_END(ow);                               \
         const int rowBase = p * planeSpan - (int)hs * (int)IW; /* + h * IW + w >= 0 */      \
         const ulong o = (ulong)(plane0 + p) * (ulong)(OH * OW) + (ulong)(oh * OW + ow);
 
@@ -63,10 +64,10 @@ __kernel void tiled_avg(TILED_PARAMS, __global float* out) {
     TILED_STAGE
     TILED_CELL_LOOP
         float sum = 0.0f;
-        for (long h = h0; h < h1; h++) {
-            const int row = rowBase + (int)h * (int)IW;
-            for (long w = w0 + lane; w < w1; w += lanes) {
-                sum += tile[row + (int)w];
+        for (int h = h0; h < h1; h++) {
+            const int row = rowBase + h * (int)IW;
+            for (int w = w0 + lane; w < w1; w += lanes) {
+                sum += tile[row + w];
             }
         }
         if (lanes > 1) {
@@ -88,12 +89,12 @@ __kernel void tiled_avg(TILED_PARAMS, __global float* out) {
 // Lane partial maximum by a row-major scan of the lane's columns, then the lanes combined.
 #define TILED_MAX                                                                           \
         float m = -INFINITY;                                                                \
-        long mi = h0 * IW + w0 + lane;                                                      \
-        for (long h = h0; h < h1; h++) {                                                    \
-            const int row = rowBase + (int)h * (int)IW;                                     \
-            for (long w = w0 + lane; w < w1; w += lanes) {                                  \
-                const float v = tile[row + (int)w];                                         \
-                MAX_STEP(m, mi, v, h * IW + w)                                              \
+        int mi = h0 * (int)IW + w0 + lane;                                                  \
+        for (int h = h0; h < h1; h++) {                                                     \
+            const int row = rowBase + h * (int)IW;                                          \
+            for (int w = w0 + lane; w < w1; w += lanes) {                                   \
+                const float v = tile[row + w];                                              \
+                MAX_STEP(m, mi, v, h * (int)IW + w)                                         \
             }                                                                               \
         }                                                                                   \
         if (lanes > 1) {                                                                    \
@@ -101,9 +102,11 @@ __kernel void tiled_avg(TILED_PARAMS, __global float* out) {
             partialIdx[lid] = mi;                                                           \
             barrier(CLK_LOCAL_MEM_FENCE);                                                   \
             if (lane == 0) {                                                                \
+                long best = mi;                                                             \
                 for (int k = 1; k < lanes; k++) {                                           \
-                    max_combine(&m, &mi, partial[lid + k], partialIdx[lid + k]);            \
+                    max_combine(&m, &best, partial[lid + k], partialIdx[lid + k]);          \
                 }                                                                           \
+                mi = (int)best;                                                             \
             }                                                                               \
             barrier(CLK_LOCAL_MEM_FENCE);                                                   \
         }

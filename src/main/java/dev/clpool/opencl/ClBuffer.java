@@ -54,6 +54,15 @@ final class ClBuffer extends ClResource {
         return ClEvent.own(event, op);
     }
 
+    /** Enqueues a device-side copy of the first {@code count} bytes into {@code target}. */
+    ClEvent copyTo(ClQueue queue, ClBuffer target, long count) {
+        String op = "clEnqueueCopyBuffer(" + name + " to " + target.name + ", " + count + " bytes)";
+        cl_event event = new cl_event();
+        Cl.run("clEnqueueCopyBuffer", op,
+                () -> CL.clEnqueueCopyBuffer(queue.handle, handle, target.handle, 0, 0, count, 0, null, event));
+        return ClEvent.own(event, op);
+    }
+
     /** Blocking read of {@code count} bytes from offset 0, e.g. into a Java array. */
     void read(ClQueue queue, Pointer host, long count) {
         Cl.run("clEnqueueReadBuffer", "clEnqueueReadBuffer(" + name + ", " + count + " bytes)",

@@ -9,9 +9,9 @@ final class ClTensor implements DeviceTensor {
     final OpenClBackend owner;
     private final Shape shape;
     private final DType dtype;
-    private final ClBuffer buffer;
+    private final BufferPool.Lease buffer;
 
-    ClTensor(OpenClBackend owner, Shape shape, DType dtype, ClBuffer buffer) {
+    ClTensor(OpenClBackend owner, Shape shape, DType dtype, BufferPool.Lease buffer) {
         this.owner = owner;
         this.shape = shape;
         this.dtype = dtype;
@@ -30,10 +30,10 @@ final class ClTensor implements DeviceTensor {
 
     /** The buffer, or null for an empty tensor. */
     ClBuffer buffer() {
-        if (buffer != null && buffer.isClosed()) {
+        if (buffer != null && buffer.isReturned()) {
             throw new IllegalStateException("this device tensor " + shape + " is closed");
         }
-        return buffer;
+        return buffer == null ? null : buffer.buffer;
     }
 
     @Override

@@ -1,14 +1,17 @@
 package dev.clpool.opencl;
 
+import dev.clpool.AdaptivePool;
 import dev.clpool.Backend;
 import dev.clpool.DType;
 import dev.clpool.DevicePoolResult;
 import dev.clpool.DeviceSelector;
 import dev.clpool.DeviceTensor;
+import dev.clpool.OutputSize;
 import dev.clpool.Shape;
 import dev.clpool.Tensor;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
+import java.util.Arrays;
 import org.jocl.CL;
 import org.jocl.Pointer;
 
@@ -19,6 +22,8 @@ import org.jocl.Pointer;
  */
 public final class OpenClBackend implements Backend {
     private static final String PROGRAM = "pooling";
+    /** Idle device memory kept for reuse at most (a quarter of the device's, if less). */
+    private static final long IDLE_BUFFER_BYTES = 4L << 30;
 
     private final ClDevice device;
     private final OpenClOptions options;
@@ -26,6 +31,7 @@ public final class OpenClBackend implements Backend {
     private final ClQueue queue;
     private final ClProgram program;
     private final Transfers transfers;
+    private final BufferPool buffers;
     private final PoolKernels kernels;
 
     private OpenClBackend(ClDevice device, OpenClOptions options, ClContext context, ClQueue queue, ClProgram program) {
@@ -35,6 +41,8 @@ public final class OpenClBackend implements Backend {
         this.queue = queue;
         this.program = program;
         this.transfers = Transfers.forDevice(context, queue, device.info());
+        this.buffers = new BufferPool(context, CL.CL_MEM_READ_WRITE | transfers.bufferFlags(),
+                Math.min(device.info().globalMemoryBytes() / 4, IDLE_BUFFER_BYTES));
         this.kernels = new PoolKernels(program, queue, device.info(), options.kernel());
     }
 
@@ -90,14 +98,14 @@ public final class OpenClBackend implements Backend {
         try (ClBuffer bins = binTable(plan)) {
             for (long p0 = 0; p0 < plan.planes(); p0 += chunk) {
                 long n = Math.min(chunk, plan.planes() - p0);
-                try (ClBuffer in = allocate(n * inPlane * Float.BYTES, "input");
-                     ClBuffer out = allocate(n * outPlane * Float.BYTES, "values");
-                     ClBuffer idx = indices == null ? null : allocate(n * outPlane * Long.BYTES, "indices")) {
-                    transfers.write(in, 0, HostRegion.of(input, p0 * inPlane, n * inPlane));
-                    kernels.run(plan, n, in, bins, out, idx);
-                    transfers.read(out, 0, HostRegion.of(values, p0 * outPlane, n * outPlane));
+                try (BufferPool.Lease in = buffers.acquire(n * inPlane * Float.BYTES);
+                     BufferPool.Lease out = buffers.acquire(n * outPlane * Float.BYTES);
+                     BufferPool.Lease idx = indices == null ? null : buffers.acquire(n * outPlane * Long.BYTES)) {
+                    transfers.write(in.buffer, 0, HostRegion.of(input, p0 * inPlane, n * inPlane));
+                    kernels.run(plan, n, in.buffer, bins, out.buffer, idx == null ? null : idx.buffer);
+                    transfers.read(out.buffer, 0, HostRegion.of(values, p0 * outPlane, n * outPlane));
                     if (idx != null) {
-                        transfers.read(idx, 0, HostRegion.of(indices, p0 * outPlane, n * outPlane));
+                        transfers.read(idx.buffer, 0, HostRegion.of(indices, p0 * outPlane, n * outPlane));
                     }
                 }
             }
@@ -107,10 +115,10 @@ public final class OpenClBackend implements Backend {
     @Override
     public DeviceTensor upload(Tensor host) {
         float[] data = host.floats();
-        ClBuffer buffer = data.length == 0 ? null : allocateWithin(data.length * (long) Float.BYTES, "uploaded tensor " + host.shape());
+        BufferPool.Lease buffer = data.length == 0 ? null : allocateWithin(data.length * (long) Float.BYTES, "input " + host.shape());
         try {
             if (buffer != null) {
-                transfers.write(buffer, 0, HostRegion.of(data, 0, data.length));
+                transfers.write(buffer.buffer, 0, HostRegion.of(data, 0, data.length));
             }
             return new ClTensor(this, host.shape(), DType.FLOAT32, buffer);
         } catch (RuntimeException e) {
@@ -149,11 +157,11 @@ public final class OpenClBackend implements Backend {
                     withIndices ? new ClTensor(this, shape, DType.INT64, null) : null, 0);
         }
         long n = plan.outputElements();
-        ClBuffer out = allocateWithin(n * Float.BYTES, "values " + shape);
-        ClBuffer idx = null;
+        BufferPool.Lease out = allocateWithin(n * Float.BYTES, "values " + shape);
+        BufferPool.Lease idx = null;
         try (ClBuffer bins = binTable(plan)) {
             idx = withIndices ? allocateWithin(n * Long.BYTES, "indices " + shape) : null;
-            long nanos = kernels.run(plan, plan.planes(), in.buffer(), bins, out, idx);
+            long nanos = kernels.run(plan, plan.planes(), in.buffer(), bins, out.buffer, idx == null ? null : idx.buffer);
             return new DevicePoolResult(new ClTensor(this, shape, DType.FLOAT32, out),
                     idx == null ? null : new ClTensor(this, shape, DType.INT64, idx), nanos);
         } catch (RuntimeException e) {
@@ -163,6 +171,98 @@ public final class OpenClBackend implements Backend {
             }
             throw e;
         }
+    }
+
+    /**
+     * The device's copy bandwidth in GB/s, bytes read plus written: the better of {@code clEnqueueCopyBuffer}
+     * and clpool's copy kernel over {@code bytes} bytes, median of {@code runs} after a warm-up. It is
+     * the ceiling for memory-bound kernels, against which benchmarks are measured.
+     */
+    public double measureCopyBandwidth(long bytes, int runs) {
+        long floats = Math.min(bytes, maxAllocationBytes()) / Float.BYTES / 1024 * 1024;
+        PoolPlan copy = PoolPlan.of(Shape.of(1, floats / 1024, 1024), AdaptivePool.avg2d(OutputSize.ofNullable(null, null)));
+        long n = floats * Float.BYTES;
+        try (BufferPool.Lease a = buffers.acquire(n); BufferPool.Lease b = buffers.acquire(n); ClBuffer bins = binTable(copy)) {
+            long[] viaCopy = new long[runs];
+            long[] viaKernel = new long[runs];
+            for (int r = -1; r < runs; r++) {
+                long t;
+                try (ClEvent e = a.buffer.copyTo(queue, b.buffer, n)) {
+                    t = e.deviceNanos();
+                }
+                long k = kernels.run(KernelChoice.COPY, copy, 1, a.buffer, bins, b.buffer, null);
+                if (r >= 0) {
+                    viaCopy[r] = t;
+                    viaKernel[r] = k;
+                }
+            }
+            Arrays.sort(viaCopy);
+            Arrays.sort(viaKernel);
+            long best = Math.min(viaCopy[runs / 2], viaKernel[runs / 2]);
+            return 2.0 * n / best;
+        }
+    }
+
+    /**
+     * Host-device transfer rates in GB/s over {@code bytes} bytes, median of {@code runs}: what the
+     * device's own pinned copies reach ({@code clEnqueueWrite/ReadBuffer} from mapped pinned memory, the
+     * PCIe ceiling), and what clpool's {@link #upload} and {@link #download} of a Java array reach.
+     */
+    public TransferRates measureTransfers(long bytes, int runs) {
+        int floats = Math.toIntExact(Math.min(bytes, maxAllocationBytes()) / Float.BYTES);
+        long n = (long) floats * Float.BYTES;
+        float[] host = new float[floats];
+        double[] pinnedWrite = new double[runs];
+        double[] pinnedRead = new double[runs];
+        double[] upload = new double[runs];
+        double[] download = new double[runs];
+        try (BufferPool.Lease device = buffers.acquire(n);
+             ClBuffer pinned = ClBuffer.allocate(context, CL.CL_MEM_ALLOC_HOST_PTR | CL.CL_MEM_READ_WRITE, n, "pinned host buffer")) {
+            java.nio.ByteBuffer mapped = pinned.map(queue, CL.CL_MAP_READ | CL.CL_MAP_WRITE, 0, n);
+            try {
+                for (int r = -1; r < runs; r++) {
+                    long w;
+                    try (ClEvent e = device.buffer.writeAsync(queue, 0, n, Pointer.to(mapped))) {
+                        w = e.deviceNanos();
+                    }
+                    long rd;
+                    try (ClEvent e = device.buffer.readAsync(queue, 0, n, Pointer.to(mapped))) {
+                        rd = e.deviceNanos();
+                    }
+                    long t0 = System.nanoTime();
+                    transfers.write(device.buffer, 0, HostRegion.of(host, 0, floats));
+                    long t1 = System.nanoTime();
+                    transfers.read(device.buffer, 0, HostRegion.of(host, 0, floats));
+                    long t2 = System.nanoTime();
+                    if (r >= 0) {
+                        pinnedWrite[r] = n / (double) w;
+                        pinnedRead[r] = n / (double) rd;
+                        upload[r] = n / (double) (t1 - t0);
+                        download[r] = n / (double) (t2 - t1);
+                    }
+                }
+            } finally {
+                pinned.unmap(queue, mapped);
+            }
+        }
+        return new TransferRates(median(pinnedWrite), median(pinnedRead), median(upload), median(download));
+    }
+
+    /**
+     * Transfer rates in GB/s.
+     *
+     * @param pinnedWriteGbps the device's host-to-device rate from pinned memory
+     * @param pinnedReadGbps the device's device-to-host rate into pinned memory
+     * @param uploadGbps clpool's rate from a Java array to the device
+     * @param downloadGbps clpool's rate from the device to a Java array
+     */
+    public record TransferRates(double pinnedWriteGbps, double pinnedReadGbps, double uploadGbps, double downloadGbps) {
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
     }
 
     private ClTensor own(DeviceTensor tensor) {
@@ -190,16 +290,12 @@ public final class OpenClBackend implements Backend {
         return cap / perPlane;
     }
 
-    private ClBuffer allocateWithin(long bytes, String name) {
+    private BufferPool.Lease allocateWithin(long bytes, String name) {
         if (bytes > maxAllocationBytes()) {
             throw new IllegalArgumentException(name + ": " + bytes + " bytes exceed the device's largest allocation ("
                     + maxAllocationBytes() + " bytes); pool host tensors, which are split into chunks, instead");
         }
-        return allocate(bytes, name);
-    }
-
-    private ClBuffer allocate(long bytes, String name) {
-        return ClBuffer.allocate(context, CL.CL_MEM_READ_WRITE | transfers.bufferFlags(), bytes, name);
+        return buffers.acquire(bytes);
     }
 
     /** The bins of the three axes as the kernels read them: starts then ends, for D, H, W in turn. */
@@ -233,6 +329,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void close() {
+        buffers.close();
         transfers.close();
         program.close();
         queue.close();

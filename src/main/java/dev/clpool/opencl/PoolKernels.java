@@ -13,7 +13,7 @@ import java.util.List;
 final class PoolKernels {
     /** Work-items per group: a multiple of NVIDIA's warp (32) and AMD's wavefront (64). */
     static final int LOCAL_SIZE = 256;
-    /** The most work-items (or groups' work-items) one launch covers, so that sizes stay within 32 bits. */
+    /** The most work-items one tiled launch covers, so that sizes stay within 32 bits. */
     private static final long MAX_LAUNCH = 1L << 30;
 
     private final ClProgram program;
@@ -61,9 +61,14 @@ final class PoolKernels {
      * waits for the device and returns its compute time in nanoseconds.
      */
     long run(PoolPlan plan, long planes, ClBuffer in, ClBuffer bins, ClBuffer out, ClBuffer indices) {
+        return run(choose(plan), plan, planes, in, bins, out, indices);
+    }
+
+    /** As {@link #run(PoolPlan, long, ClBuffer, ClBuffer, ClBuffer, ClBuffer)} with a kernel that can run the plan. */
+    long run(KernelChoice kernel, PoolPlan plan, long planes, ClBuffer in, ClBuffer bins, ClBuffer out, ClBuffer indices) {
         List<ClEvent> events = new ArrayList<>();
         try {
-            switch (choose(plan)) {
+            switch (kernel) {
                 case COPY -> copy(plan, planes, in, out, indices, events);
                 case TILED -> tiled(plan, planes, in, bins, out, indices, events);
                 default -> cell(plan, planes, in, bins, out, indices, events);
@@ -84,15 +89,12 @@ final class PoolKernels {
             k.arg(0, in).arg(1, bins)
                     .arg(2, plan.depth().inputSize()).arg(3, plan.height().inputSize()).arg(4, plan.width().inputSize())
                     .arg(5, plan.depth().outputSize()).arg(6, plan.height().outputSize()).arg(7, plan.width().outputSize())
-                    .arg(10, out);
+                    .arg(9, out);
             if (indices != null) {
-                k.arg(11, indices);
+                k.arg(10, indices);
             }
             long total = planes * plan.outputPlaneSize();
-            for (long first = 0; first < total; first += MAX_LAUNCH) {
-                long count = Math.min(MAX_LAUNCH, total - first);
-                events.add(k.arg(8, first).arg(9, count).launch(queue, roundUp(count, LOCAL_SIZE), LOCAL_SIZE));
-            }
+            events.add(k.arg(8, total).launch(queue, fill(total), LOCAL_SIZE));
         }
     }
 
@@ -128,10 +130,7 @@ final class PoolKernels {
                 k.arg(2, indices).arg(3, plan.inputPlaneSize());
                 next = 4;
             }
-            for (long first = 0; first < total; first += MAX_LAUNCH) {
-                long count = Math.min(MAX_LAUNCH, total - first);
-                events.add(k.arg(next, first).arg(next + 1, count).launch(queue, roundUp(count, LOCAL_SIZE), LOCAL_SIZE));
-            }
+            events.add(k.arg(next, total).launch(queue, fill(total), LOCAL_SIZE));
         }
     }
 
@@ -140,6 +139,15 @@ final class PoolKernels {
             return family + "_avg";
         }
         return family + (indices == null ? "_max" : "_max_indices");
+    }
+
+    /**
+     * Work-items for a grid-stride kernel over {@code count} items: enough to fill the device (GPUs keep
+     * up to 2048 work-items per compute unit in flight; a CPU runs a few groups per core), no more.
+     */
+    private long fill(long count) {
+        long full = device.isGpu() ? device.computeUnits() * 2048L : device.computeUnits() * 4L * LOCAL_SIZE;
+        return Math.min(roundUp(count, LOCAL_SIZE), full);
     }
 
     private static long roundUp(long n, long multiple) {

@@ -24,7 +24,8 @@ record TiledGeometry(long planesPerTile, long rowsPerTile, long lanes, int local
 
     /**
      * The geometry for {@code planes} planes of a 2-d plan, or empty when tiling does not fit: a 3-d
-     * plan, or a single output row whose input rows exceed the device's local memory.
+     * plan, a plane of 2^31 cells or more, or a single output row whose input rows exceed the device's
+     * local memory.
      */
     static Optional<TiledGeometry> of(PoolPlan plan, long planes, DeviceInfo device, int localSize) {
         if (plan.depth().inputSize() != 1 || plan.depth().outputSize() != 1 || planes == 0) {
@@ -33,6 +34,9 @@ record TiledGeometry(long planesPerTile, long rowsPerTile, long lanes, int local
         AxisBins h = plan.height();
         long inW = plan.width().inputSize();
         long planeFloats = h.inputSize() * inW;
+        if (planeFloats > Integer.MAX_VALUE) {
+            return Optional.empty(); // the kernel indexes within a plane with ints
+        }
         // Local memory left for the tile after the per-work-item partials (a float and a long each).
         long localLeft = device.localMemoryBytes() - (long) localSize * (Float.BYTES + Long.BYTES) - 1024;
         long g;

@@ -1,0 +1,148 @@
+package dev.clpool.bench;
+
+import dev.clpool.AdaptivePool;
+import dev.clpool.Clpool;
+import dev.clpool.DevicePoolResult;
+import dev.clpool.DeviceTensor;
+import dev.clpool.PoolMode;
+import dev.clpool.PoolResult;
+import dev.clpool.Tensor;
+import dev.clpool.opencl.OpenClBackend;
+import dev.clpool.plan.PoolPlan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * Times poolings on devices: per shape, mode and device, a warm-up, then the median of the kernel time
+ * (device tensors; OpenCL profiling events) and of the end-to-end time (host array to host array), the
+ * kernel's bandwidth, and the device's copy bandwidth measured in the same run. Every result is checked
+ * against the Java path first: a fast wrong kernel is not a result.
+ */
+public final class Benchmark {
+    /** Bytes each copy-bandwidth measurement moves: well past every cache. */
+    private static final long COPY_BYTES = 512L << 20;
+
+    /** What one step of a run is about, for progress displays. */
+    public record Step(int done, int total, String what) {
+    }
+
+    private Benchmark() {
+    }
+
+    /**
+     * Runs every case in every mode on every device.
+     *
+     * @param reference the Java path, whose results every device's are compared with
+     */
+    public static List<BenchResult> run(List<BenchCase> cases, List<PoolMode> modes, List<Clpool> devices,
+                                        Clpool reference, int runs, Consumer<Step> progress) {
+        int total = cases.size() * modes.size() * devices.size() + devices.size();
+        int done = 0;
+        double[] copyGbps = new double[devices.size()];
+        for (int d = 0; d < devices.size(); d++) {
+            progress.accept(new Step(done++, total, "copy bandwidth of " + devices.get(d).device()));
+            copyGbps[d] = copyBandwidth(devices.get(d));
+        }
+        List<BenchResult> results = new ArrayList<>();
+        for (BenchCase c : cases) {
+            Tensor input = Tensor.of(BenchInputs.normal(c.input().elementCount(), 42), c.input());
+            for (PoolMode mode : modes) {
+                AdaptivePool op = mode == PoolMode.AVG ? AdaptivePool.avg2d(c.outputSize()) : AdaptivePool.max2d(c.outputSize(), true);
+                PoolResult expected = reference.pool(input, op);
+                for (int d = 0; d < devices.size(); d++) {
+                    Clpool device = devices.get(d);
+                    progress.accept(new Step(done++, total, c.label() + " " + mode.label() + " on " + device.device()));
+                    results.add(measure(c, op, input, expected, device, copyGbps[d], runs));
+                }
+            }
+        }
+        progress.accept(new Step(total, total, "done"));
+        return results;
+    }
+
+    private static BenchResult measure(BenchCase c, AdaptivePool op, Tensor input, PoolResult expected, Clpool device,
+                                       double copyGbps, int runs) {
+        double diff = maxAbsDiff(expected, device.pool(input, op));
+        double[] kernelMs = new double[runs];
+        double[] endToEndMs = new double[runs];
+        try (DeviceTensor x = device.upload(input)) {
+            for (int r = -2; r < runs; r++) {
+                try (DevicePoolResult y = device.pool(x, op)) {
+                    if (r >= 0) {
+                        kernelMs[r] = y.kernelNanos() / 1e6;
+                    }
+                }
+            }
+        }
+        for (int r = -2; r < runs; r++) {
+            long t0 = System.nanoTime();
+            device.pool(input, op);
+            if (r >= 0) {
+                endToEndMs[r] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        PoolPlan plan = PoolPlan.of(input.shape(), op);
+        long bytes = plan.inputShape().elementCount() * Float.BYTES
+                + plan.outputElements() * (Float.BYTES + (op.withIndices() ? Long.BYTES : 0));
+        double kernel = median(kernelMs);
+        String kernelName = device.backend() instanceof OpenClBackend cl ? cl.kernelFor(plan).label() : "java";
+        return new BenchResult(BenchCase.shapeText(c.input()), c.outputText().replace('×', 'x'), op.mode().label(),
+                device.device(), kernelName, kernel, median(endToEndMs), bytes / (kernel * 1e6), copyGbps, diff, runs);
+    }
+
+    /** The device's copy bandwidth; for the Java path, all cores copying arrays. */
+    static double copyBandwidth(Clpool device) {
+        if (device.backend() instanceof OpenClBackend cl) {
+            return cl.measureCopyBandwidth(COPY_BYTES, 5);
+        }
+        float[] a = new float[(int) (COPY_BYTES / Float.BYTES)];
+        float[] b = new float[a.length];
+        int parts = Runtime.getRuntime().availableProcessors();
+        double[] ns = new double[5];
+        for (int r = -1; r < ns.length; r++) {
+            long t0 = System.nanoTime();
+            IntStream.range(0, parts).parallel().forEach(p -> {
+                int from = (int) ((long) a.length * p / parts);
+                int to = (int) ((long) a.length * (p + 1) / parts);
+                System.arraycopy(a, from, b, from, to - from);
+            });
+            if (r >= 0) {
+                ns[r] = System.nanoTime() - t0;
+            }
+        }
+        return 2.0 * COPY_BYTES / median(ns);
+    }
+
+    /**
+     * The largest difference between two results: max values and indices must match exactly
+     * (any mismatch is infinite), avg values are compared numerically (NaN matching NaN).
+     */
+    static double maxAbsDiff(PoolResult expected, PoolResult actual) {
+        float[] e = expected.values().floats();
+        float[] a = actual.values().floats();
+        boolean exact = expected.hasIndices();
+        double worst = 0;
+        for (int i = 0; i < e.length; i++) {
+            if (Float.isNaN(e[i]) || Float.isNaN(a[i])) {
+                worst = Float.isNaN(e[i]) && Float.isNaN(a[i]) ? worst : Double.POSITIVE_INFINITY;
+            } else if (exact) {
+                worst = Float.floatToIntBits(e[i]) == Float.floatToIntBits(a[i]) ? worst : Double.POSITIVE_INFINITY;
+            } else {
+                worst = Math.max(worst, Math.abs((double) e[i] - a[i]));
+            }
+        }
+        if (exact && !Arrays.equals(expected.indices().int64s(), actual.indices().int64s())) {
+            worst = Double.POSITIVE_INFINITY;
+        }
+        return worst;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
