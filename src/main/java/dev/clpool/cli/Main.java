@@ -31,6 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {
             PoolCommand.class,
             CompareCommand.class,
+            DevicesCommand.class,
             HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -43,6 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
         },
         footerHeading = "%nExamples:%n",
         footer = {
+            "  clpool devices",
             "  clpool pool --mode avg --output-size 5,7 --input x.npy --output y.npy",
             "  clpool compare --mode max --output-size none,7 --input x.npy",
         })
