@@ -52,4 +52,22 @@ final class Converters {
             }
         }
     }
+
+    /** {@code H,W}: the spatial size of an input, both at least 1. */
+    static final class Spatial implements ITypeConverter<SpatialSize> {
+        @Override
+        public SpatialSize convert(String text) {
+            String[] parts = text.strip().split("\\s*[,x]\\s*", -1);
+            if (parts.length != 2) {
+                throw new TypeConversionException("expected H,W (two sizes, like 10,9), got '" + text + "'");
+            }
+            try {
+                return new SpatialSize(Long.parseLong(parts[0].strip()), Long.parseLong(parts[1].strip()));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("expected H,W as two integers, like 10,9, got '" + text + "'");
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

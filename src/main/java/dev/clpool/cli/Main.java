@@ -32,6 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
             PoolCommand.class,
             CompareCommand.class,
             DevicesCommand.class,
+            PlanCommand.class,
             HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -47,6 +48,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  clpool devices",
             "  clpool pool --mode avg --output-size 5,7 --input x.npy --output y.npy",
             "  clpool compare --mode max --output-size none,7 --input x.npy",
+            "  clpool plan --input-size 10,9 --output-size 7 --png bins.png",
         })
 public final class Main implements Callable<Integer> {
     private final boolean unicode;
