@@ -33,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
             CompareCommand.class,
             DevicesCommand.class,
             PlanCommand.class,
+            DemoCommand.class,
             HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -45,6 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
         },
         footerHeading = "%nExamples:%n",
         footer = {
+            "  clpool demo",
             "  clpool devices",
             "  clpool pool --mode avg --output-size 5,7 --input x.npy --output y.npy",
             "  clpool compare --mode max --output-size none,7 --input x.npy",
