@@ -5,11 +5,13 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Turns every failure into its exit code and one line on stderr, {@code clpool SUBCOMMAND: problem}.
@@ -22,7 +24,10 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
     public int handleParseException(ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         String name = cl.getCommandSpec().qualifiedName();
-        cl.getErr().println(name + ": " + firstLine(e.getMessage()) + " (see '" + name + " --help')");
+        List<String> suggestions = e instanceof UnmatchedArgumentException u ? u.getSuggestions() : List.of();
+        cl.getErr().println(name + ": " + firstLine(e.getMessage())
+                + (suggestions.isEmpty() ? "" : " (did you mean " + String.join(" or ", suggestions) + "?)")
+                + " (see '" + name + " --help')");
         return ExitCodes.BAD_INPUT;
     }
 
@@ -66,8 +71,9 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         if (m == null || m.isBlank()) {
             return e.getClass().getName() + (e.getCause() == null ? "" : ": " + describe(e.getCause()));
         }
-        return e instanceof RuntimeException && !(e instanceof BadInputException) && !e.getClass().getPackageName().startsWith("dev.clpool")
-                ? e.getClass().getSimpleName() + ": " + m : m;
+        // clpool's exceptions and I/O errors are written for users; anything else is likely a bug: name it.
+        boolean forUsers = e.getClass().getPackageName().startsWith("dev.clpool") || !(e instanceof RuntimeException);
+        return forUsers ? m : e.getClass().getSimpleName() + ": " + m;
     }
 
     private static String firstLine(String message) {

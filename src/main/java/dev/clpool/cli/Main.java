@@ -105,6 +105,10 @@ public final class Main implements Callable<Integer> {
                     .setParameterExceptionHandler(reporter)
                     .setExecutionExceptionHandler(reporter)
                     .execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler; a large input is the usual cause of this one.
+            err.println("clpool: not enough memory (" + e.getMessage() + "); give Java more, e.g. java -Xmx16g -jar clpool.jar ...");
+            return ExitCodes.FAILED;
         } finally {
             out.flush();
             err.flush();

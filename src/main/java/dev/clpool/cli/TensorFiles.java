@@ -6,6 +6,7 @@ import dev.clpool.npy.AtomicFiles;
 import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,7 +91,7 @@ final class TensorFiles {
     static void write(Path file, byte[] bytes) throws IOException {
         try {
             AtomicFiles.write(file, channel -> {
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     channel.write(buf);
                 }
