@@ -10,6 +10,7 @@ import dev.clpool.Shape;
 import dev.clpool.Tensor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,12 +76,12 @@ final class CompareCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--expected-indices needs --mode max (average pooling has no indices)");
         }
         Tensor x = input.load();
-        Tensor referenceValues = expected == null ? null : TensorFiles.read(expected, null, DType.FLOAT32, "--expected");
-        Tensor referenceIndices = expectedIndices == null ? null
+        Tensor expectedValues = expected == null ? null : TensorFiles.read(expected, null, DType.FLOAT32, "--expected");
+        Tensor expectedIdx = expectedIndices == null ? null
                 : TensorFiles.read(expectedIndices, null, DType.INT64, "--expected-indices");
-        if (referenceIndices != null && !referenceIndices.shape().equals(referenceValues.shape())) {
-            throw new BadInputException("--expected-indices " + expectedIndices + " has shape " + referenceIndices.shape()
-                    + " but --expected " + expected + " has " + referenceValues.shape());
+        if (expectedIdx != null && !expectedIdx.shape().equals(expectedValues.shape())) {
+            throw new BadInputException("--expected-indices " + expectedIndices + " has shape " + expectedIdx.shape()
+                    + " but --expected " + expected + " has " + expectedValues.shape());
         }
         boolean withIndices = pooling.mode() == PoolMode.MAX && (expected == null || expectedIndices != null);
         AdaptivePool op = pooling.op(withIndices);
@@ -92,19 +93,19 @@ final class CompareCommand implements Callable<Integer> {
             where = clpool.device();
             actual = clpool.pool(x, op);
         }
+        PoolResult reference;
         String against;
         if (expected == null) {
             try (Clpool java = Clpool.open(DeviceSelector.java())) {
+                reference = java.pool(x, op);
                 against = "the Java path";
-                PoolResult reference = java.pool(x, op);
-                referenceValues = reference.values();
-                referenceIndices = reference.indices();
             }
         } else {
+            reference = new PoolResult(expectedValues, expectedIdx);
             against = expected + (expectedIndices == null ? "" : " and " + expectedIndices);
         }
-        PoolDiff diff = PoolDiff.of(op.mode(), actual.values(), referenceValues, actual.indices(), referenceIndices, tolerance);
-        report(op, x.shape(), where, against, diff, tolerance, actual, new PoolResult(referenceValues, referenceIndices));
+        PoolDiff diff = PoolDiff.of(op.mode(), actual, reference, tolerance);
+        report(op, x.shape(), where, against, diff, tolerance, actual, reference);
         if (!diff.ok()) {
             spec.commandLine().getErr().println(spec.qualifiedName() + ": " + where + " differs from " + against + ": "
                     + diff.problems());
@@ -149,8 +150,7 @@ final class CompareCommand implements Callable<Integer> {
             if (diff.indices() != null) {
                 IndexDiff ix = diff.indices();
                 out.println("  indices:    " + ix.differing() + " of " + ix.elements() + " differ"
-                        + (ix.first() < 0 ? "" : ", first at " + Coordinates.of(diff.actualShape(), ix.first()) + ": device "
-                        + actual.indices().int64s()[(int) ix.first()] + ", reference " + reference.indices().int64s()[(int) ix.first()]));
+                        + firstIndex(ix.first(), actual.indices(), reference.indices()));
             } else if (op.mode() == PoolMode.MAX) {
                 out.println("  indices:    not compared (no --expected-indices)");
             }
@@ -164,8 +164,14 @@ final class CompareCommand implements Callable<Integer> {
                 + actual.floats()[(int) flat] + ", reference " + reference.floats()[(int) flat];
     }
 
+    /** {@code , first at [0, 3, 2, 1]: device 17, reference 18}, or nothing when none differs. */
+    private static String firstIndex(long flat, Tensor actual, Tensor reference) {
+        return flat < 0 ? "" : ", first at " + Coordinates.of(actual.shape(), flat) + ": device "
+                + actual.int64s()[(int) flat] + ", reference " + reference.int64s()[(int) flat];
+    }
+
     /** {@code 0}, or three significant digits. */
     static String number(double d) {
-        return d == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.3g", d);
+        return d == 0 ? "0" : String.format(Locale.ROOT, "%.3g", d);
     }
 }

@@ -66,8 +66,7 @@ final class DemoCommand implements Callable<Integer> {
                 PoolResult result = clpool.pool(x, c.op());
                 long elapsed = System.nanoTime() - start;
                 PoolResult reference = java.pool(x, c.op());
-                PoolDiff diff = PoolDiff.of(c.op().mode(), result.values(), reference.values(), result.indices(),
-                        reference.indices(), Tolerance.FLOAT32);
+                PoolDiff diff = PoolDiff.of(c.op().mode(), result, reference, Tolerance.FLOAT32);
                 failed += diff.ok() ? 0 : 1;
                 table.row(c.name(), c.input(), result.values().shape(), millis(elapsed),
                         CompareCommand.number(diff.values().maxAbs()) + (diff.ok() ? "" : " DIFFERENT"),

@@ -1,6 +1,7 @@
 package dev.clpool.cli;
 
 import dev.clpool.PoolMode;
+import dev.clpool.PoolResult;
 import dev.clpool.Shape;
 import dev.clpool.Tensor;
 
@@ -17,20 +18,19 @@ import dev.clpool.Tensor;
 record PoolDiff(PoolMode mode, Shape actualShape, Shape referenceShape, ValueDiff values, IndexDiff indices) {
 
     /**
-     * Compares; indices only when both sides have them ({@code null} otherwise). Each side's indices are
-     * shaped like its values.
+     * Compares values, and indices when both sides have them. Each side's indices are shaped like its values.
      */
-    static PoolDiff of(PoolMode mode, Tensor actual, Tensor reference, Tensor actualIndices, Tensor referenceIndices,
-                       Tolerance tolerance) {
-        if (!actual.shape().equals(reference.shape())) {
-            return new PoolDiff(mode, actual.shape(), reference.shape(), null, null);
+    static PoolDiff of(PoolMode mode, PoolResult actual, PoolResult reference, Tolerance tolerance) {
+        Tensor a = actual.values();
+        Tensor r = reference.values();
+        if (!a.shape().equals(r.shape())) {
+            return new PoolDiff(mode, a.shape(), r.shape(), null, null);
         }
-        ValueDiff values = mode == PoolMode.AVG
-                ? ValueDiff.within(reference.floats(), actual.floats(), tolerance)
-                : ValueDiff.bitExact(reference.floats(), actual.floats());
-        IndexDiff indices = actualIndices == null || referenceIndices == null ? null
-                : IndexDiff.of(referenceIndices.int64s(), actualIndices.int64s());
-        return new PoolDiff(mode, actual.shape(), reference.shape(), values, indices);
+        ValueDiff values = mode == PoolMode.AVG ? ValueDiff.within(r.floats(), a.floats(), tolerance)
+                : ValueDiff.bitExact(r.floats(), a.floats());
+        IndexDiff indices = actual.hasIndices() && reference.hasIndices()
+                ? IndexDiff.of(reference.indices().int64s(), actual.indices().int64s()) : null;
+        return new PoolDiff(mode, a.shape(), r.shape(), values, indices);
     }
 
     boolean shapesMatch() {
