@@ -1,0 +1,73 @@
+package dev.clpool.cli;
+
+import dev.clpool.DeviceSelector;
+import dev.clpool.OutputSize;
+import dev.clpool.PoolMode;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Parses option values with the library's own parsers, so the command line accepts what the API does. */
+final class Converters {
+    private Converters() {
+    }
+
+    /** {@code avg} or {@code max}. */
+    static final class Mode implements ITypeConverter<PoolMode> {
+        @Override
+        public PoolMode convert(String text) {
+            try {
+                return PoolMode.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("expected avg or max, got '" + text + "'");
+            }
+        }
+    }
+
+    /** {@code 7}, {@code 5,7}, {@code none,7}, {@code 5,none}: one or two sizes, none of them negative. */
+    static final class Size implements ITypeConverter<OutputSize> {
+        @Override
+        public OutputSize convert(String text) {
+            try {
+                OutputSize size = OutputSize.parse(text);
+                if (size.arity() > 2) {
+                    throw new IllegalArgumentException("output size '" + text + "': expected 1 or 2 sizes for 2-d pooling"
+                            + " (7, 5,7, none,7 or 5,none), got " + size.arity());
+                }
+                size.resolve(new long[] {1, 1}); // checks the signs now, before any input is read
+                return size;
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code auto}, {@code cpu}, {@code java}, {@code opencl}, {@code P:D} or part of a device name. */
+    static final class Device implements ITypeConverter<DeviceSelector> {
+        @Override
+        public DeviceSelector convert(String text) {
+            try {
+                return DeviceSelector.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code H,W}: the spatial size of an input, both at least 1. */
+    static final class Spatial implements ITypeConverter<SpatialSize> {
+        @Override
+        public SpatialSize convert(String text) {
+            String[] parts = text.strip().split("\\s*[,x]\\s*", -1);
+            if (parts.length != 2) {
+                throw new TypeConversionException("expected H,W (two sizes, like 10,9), got '" + text + "'");
+            }
+            try {
+                return new SpatialSize(Long.parseLong(parts[0].strip()), Long.parseLong(parts[1].strip()));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("expected H,W as two integers, like 10,9, got '" + text + "'");
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

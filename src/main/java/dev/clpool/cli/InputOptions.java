@@ -1,0 +1,27 @@
+package dev.clpool.cli;
+
+import dev.clpool.DType;
+import dev.clpool.Tensor;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --input IN [--key NAME]}: a float32 {@code .npy} file, or one array of an {@code .npz} archive. */
+final class InputOptions {
+    @Option(names = "--input", required = true, paramLabel = "IN",
+            description = "The input: a float32 (<f4) .npy file in C order, shaped (C, H, W) or (N, C, H, W); "
+                    + "or an .npz archive with --key.")
+    private Path file;
+
+    @Option(names = "--key", paramLabel = "NAME", description = "The array of an .npz input to read (its name in numpy.savez).")
+    private String key;
+
+    /** Reads the input; bad files, keys and dtypes are {@link BadInputException}s. */
+    Tensor load() {
+        return TensorFiles.read(file, key, DType.FLOAT32, "--input");
+    }
+
+    /** {@code x.npy} or {@code x.npz:key}, for messages. */
+    String name() {
+        return TensorFiles.name(file, key);
+    }
+}

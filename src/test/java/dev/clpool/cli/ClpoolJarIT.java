@@ -1,0 +1,62 @@
+package dev.clpool.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clpool.Shape;
+import dev.clpool.npy.Npy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged tool as a user runs it, {@code java -jar target/clpool.jar}: run by failsafe after
+ * {@code package} ({@code mvn verify}), so that the shaded jar's manifest, resources and dependencies
+ * are checked, not only the classes.
+ */
+class ClpoolJarIT {
+    private static final Path JAR = Path.of("target", "clpool.jar");
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void jarExists() {
+        assertTrue(Files.isRegularFile(JAR), JAR + " is built by mvn package");
+    }
+
+    @Test
+    void everySubcommandHasHelp() throws Exception {
+        Cli.Result root = Cli.jar(JAR, "--help").succeeds();
+        assertTrue(root.out().startsWith("Usage: clpool"), root.out());
+        for (String sub : new String[] {"pool", "compare", "devices", "plan", "demo"}) {
+            Cli.Result r = Cli.jar(JAR, sub, "--help").succeeds();
+            assertTrue(r.out().startsWith("Usage: clpool " + sub), r.out());
+            assertEquals("", r.err());
+        }
+        Cli.Result version = Cli.jar(JAR, "--version").succeeds();
+        assertTrue(version.out().matches("clpool \\d+\\.\\d+\\.\\d+.*\\R"), version.out());
+    }
+
+    @Test
+    void poolsAndRefusesBadInput() throws Exception {
+        Path x = Cli.golden(dir, "seed_avg_5x7__x");
+        Path y = dir.resolve("y.npy");
+        Cli.jar(JAR, "pool", "--mode", "avg", "--output-size", "5,7", "--input", x.toString(), "--output", y.toString()).succeeds();
+        assertEquals(Shape.of(1, 64, 5, 7), Npy.read(y).shape());
+        Cli.jar(JAR, "pool", "--mode", "avg", "--output-size", "5,x", "--input", x.toString(), "--output", y.toString())
+                .failsWithOneLine(ExitCodes.BAD_INPUT, "--output-size");
+    }
+
+    @Test
+    void demoDevicesAndPlanRun() throws Exception {
+        Cli.Result demo = Cli.jar(JAR, "demo").succeeds();
+        assertTrue(demo.out().contains("all 7 cases agree with the Java path"), demo.out());
+        Cli.jar(JAR, "devices").succeeds();
+        Path png = dir.resolve("bins.png");
+        Cli.jar(JAR, "plan", "--input-size", "10,9", "--output-size", "7", "--png", png.toString()).succeeds();
+        assertTrue(Files.size(png) > 0);
+    }
+}

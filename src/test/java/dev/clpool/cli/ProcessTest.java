@@ -1,0 +1,96 @@
+package dev.clpool.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clpool.Shape;
+import dev.clpool.npy.Npy;
+import dev.clpool.opencl.OpenClUnavailableException;
+import dev.clpool.testing.TestDevices;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line as a separate {@code java} process: exit codes reach the shell, stdout and stderr are
+ * separate, Logback uses the CLI's configuration (WARN, one line), and --verbose adds stack traces.
+ */
+class ProcessTest {
+    /** ocl-icd reads vendors from here: an empty directory means no OpenCL platform, on any machine. */
+    private static final String NO_OPENCL = "OCL_ICD_VENDORS";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpListsEverySubcommandAndTheExitCodes() throws Exception {
+        Cli.Result r = Cli.process(Map.of(), "--help").succeeds();
+        for (String sub : new String[] {"pool", "compare", "devices", "plan", "demo"}) {
+            assertTrue(r.out().contains("\n  " + sub + " "), sub + " in:\n" + r.out());
+        }
+        assertTrue(r.out().contains("Exit codes:"), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void poolsAFileOnTheDefaultDevice() throws Exception {
+        Path x = Cli.golden(dir, "seed_max_none_7__x");
+        Path y = dir.resolve("y.npy");
+        Path i = dir.resolve("i.npy");
+        Cli.Result r = Cli.process(Map.of(), "pool", "--mode", "max", "--output-size", "none,7", "--input", x.toString(),
+                "--output", y.toString(), "--indices", i.toString()).succeeds();
+        assertTrue(r.out().contains("adaptive_max_pool2d"), r.out());
+        assertEquals(Shape.of(1, 64, 10, 7), Npy.read(y).shape());
+        assertEquals(Shape.of(1, 64, 10, 7), Npy.read(i).shape());
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLineAndVerboseAddsTheStackTrace() throws Exception {
+        Path bad = dir.resolve("bad.npy");
+        Files.writeString(bad, "not numpy");
+        String[] args = {"pool", "--mode", "avg", "--output-size", "7", "--input", bad.toString(), "--output",
+            dir.resolve("y.npy").toString(), "--device", "cpu"};
+        Cli.process(Map.of(), args).failsWithOneLine(ExitCodes.BAD_INPUT, "not a .npy file");
+
+        String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
+        verbose[args.length] = "--verbose";
+        Cli.Result r = Cli.process(Map.of(), verbose);
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("\tat dev.clpool.npy.NpyHeader"), r.err());
+    }
+
+    @Test
+    void withoutOpenClTheDefaultFallsBackToJavaWithOneWarning() throws Exception {
+        Map<String, String> env = Map.of(NO_OPENCL, dir.toString());
+        Cli.Result devices = Cli.process(env, "devices").succeeds();
+        assertTrue(devices.out().contains("OpenCL: not available"), devices.out());
+        assertTrue(devices.out().contains(OpenClUnavailableException.INSTALL_HINT), devices.out());
+
+        Cli.Result demo = Cli.process(env, "demo").succeeds();
+        assertTrue(demo.out().startsWith("clpool demo on Java"), demo.out());
+        assertEquals(1, demo.errLines().size(), demo.err());
+        assertTrue(demo.errLines().get(0).startsWith("WARN  Clpool: OpenCL is not available, pooling on the Java path"), demo.err());
+
+        Cli.process(env, "compare", "--mode", "avg", "--output-size", "7", "--input", Cli.archive(), "--key", "seed_avg_7__x")
+                .failsWithOneLine(ExitCodes.FAILED, "OpenCL");
+    }
+
+    @Test
+    void compareAndDemoRunOnOpenCl() throws Exception {
+        TestDevices.openCl();
+        Cli.Result demo = Cli.process(Map.of(), "demo", "--device", "opencl").succeeds();
+        assertTrue(demo.out().startsWith("clpool demo on OpenCL"), demo.out());
+        assertEquals("", demo.err());
+        Cli.process(Map.of(), "compare", "--mode", "max", "--output-size", "80,60", "--input", Cli.archive(), "--key",
+                "seed_up_80x60__x").succeeds();
+    }
+
+    @Test
+    void planWritesAPng() throws Exception {
+        Path png = dir.resolve("bins.png");
+        Cli.process(Map.of(), "plan", "--input-size", "8,9", "--output-size", "5,7", "--png", png.toString()).succeeds();
+        assertTrue(Files.size(png) > 0);
+    }
+}
