@@ -34,6 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
             DevicesCommand.class,
             PlanCommand.class,
             DemoCommand.class,
+            BenchCommand.class,
             HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -51,6 +52,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  clpool pool --mode avg --output-size 5,7 --input x.npy --output y.npy",
             "  clpool compare --mode max --output-size none,7 --input x.npy",
             "  clpool plan --input-size 10,9 --output-size 7 --png bins.png",
+            "  clpool bench --suite cpu --device all",
         })
 public final class Main implements Callable<Integer> {
     private final boolean unicode;

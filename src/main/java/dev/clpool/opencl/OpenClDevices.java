@@ -27,6 +27,15 @@ public final class OpenClDevices {
         return discover().stream().map(ClDevice::info).toList();
     }
 
+    /** Every device, or none when OpenCL is unavailable. */
+    public static List<DeviceInfo> listOrEmpty() {
+        try {
+            return list();
+        } catch (OpenClUnavailableException e) {
+            return List.of();
+        }
+    }
+
     /** The device that {@code auto} and {@code opencl} pick: the first GPU, else the first accelerator, else the first device. */
     public static DeviceInfo automaticChoice() {
         return automatic(discover()).info();

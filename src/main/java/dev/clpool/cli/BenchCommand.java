@@ -1,0 +1,278 @@
+package dev.clpool.cli;
+
+import dev.clpool.Clpool;
+import dev.clpool.DeviceSelector;
+import dev.clpool.OutputSize;
+import dev.clpool.PoolMode;
+import dev.clpool.Shape;
+import dev.clpool.bench.BenchCase;
+import dev.clpool.bench.BenchChart;
+import dev.clpool.bench.BenchReport;
+import dev.clpool.bench.BenchResult;
+import dev.clpool.bench.Machine;
+import dev.clpool.bench.Benchmark;
+import dev.clpool.bench.Suites;
+import dev.clpool.opencl.DeviceInfo;
+import dev.clpool.opencl.KernelChoice;
+import dev.clpool.opencl.OpenClBackend;
+import dev.clpool.opencl.OpenClDevices;
+import dev.clpool.opencl.OpenClOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench}: kernel and end-to-end times, bandwidth against the device's copy bandwidth. */
+@Command(name = "bench", usageHelpAutoWidth = true, sortOptions = false,
+        description = {
+            "Times adaptive pooling per shape, mode and device: a warm-up, then the median of --runs runs of the kernel "
+                    + "(OpenCL profiling events; wall time on the Java path) and of the whole call from a host array to host "
+                    + "arrays. Reports GB/s (input, values and indices bytes per kernel second) against the device's copy "
+                    + "bandwidth, measured in the same run. Every device's results are first checked against the Java path.",
+            "Max is timed with its int64 indices, as PyTorch computes them.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  clpool bench --suite cpu --device all",
+            "  clpool bench --shape 64,512,14,14 --output-size 7 --mode avg --runs 50",
+            "  clpool bench --suite gpu --device opencl --json gpu.json --markdown gpu.md --png gpu.png",
+        })
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    static final class Cases {
+        @Option(names = "--suite", paramLabel = "cpu|gpu", description = "A suite of shapes: cpu or gpu (default: cpu).")
+        String suite;
+
+        @ArgGroup(exclusive = false)
+        Single single;
+    }
+
+    static final class Single {
+        @Option(names = "--shape", required = true, paramLabel = "N,C,H,W", description = "One input shape.")
+        String shape;
+
+        @Option(names = "--output-size", required = true, paramLabel = "SPEC", converter = Converters.Size.class,
+                description = "Its output size: 7, 5,7, none,7 or 5,none.")
+        OutputSize outputSize;
+    }
+
+    @ArgGroup(exclusive = true)
+    private Cases cases;
+
+    @Option(names = "--mode", paramLabel = "avg|max|both", defaultValue = "both", description = "Default: ${DEFAULT-VALUE}.")
+    private String mode;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
+            description = "auto, cpu (the Java path), opencl, P:D, part of a device name, or all (every OpenCL device and "
+                    + "the Java path). Default: ${DEFAULT-VALUE}.")
+    private String device;
+
+    @Option(names = "--kernel", paramLabel = "auto|cell|tiled|copy", defaultValue = "auto",
+            description = "The OpenCL kernel to prefer where it can run a plan. Default: ${DEFAULT-VALUE} (chosen per plan).")
+    private String kernel;
+
+    @Option(names = "--runs", paramLabel = "K", defaultValue = "20", description = "Timed runs per measurement. Default: ${DEFAULT-VALUE}.")
+    private int runs;
+
+    @Option(names = "--transfers", description = "Also measure host-device transfer rates of each OpenCL device: its own "
+            + "pinned copies against clpool's upload and download of Java arrays.")
+    private boolean transfers;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as a JSON list of records.")
+    private Path json;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the results as a Markdown table.")
+    private Path markdown;
+
+    @Option(names = "--png", paramLabel = "FILE", description = "Draw the GB/s of every result as a bar chart.")
+    private Path png;
+
+    @Override
+    public Integer call() throws IOException {
+        if (runs < 1) {
+            throw new BadInputException("--runs: must be at least 1, got " + runs);
+        }
+        List<BenchCase> selected = selectedCases();
+        List<PoolMode> modes = switch (mode.toLowerCase(Locale.ROOT)) {
+            case "both" -> List.of(PoolMode.AVG, PoolMode.MAX);
+            case "avg" -> List.of(PoolMode.AVG);
+            case "max" -> List.of(PoolMode.MAX);
+            default -> throw new BadInputException("--mode: expected avg, max or both, got '" + mode + "'");
+        };
+        KernelChoice choice;
+        try {
+            choice = KernelChoice.parse(kernel);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--" + e.getMessage(), e);
+        }
+        for (Path file : new Path[] {json, markdown, png}) {
+            if (file != null) {
+                TensorFiles.checkWritable(file, "output");
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<Clpool> devices = openDevices(choice);
+        try (Clpool java = Clpool.open(DeviceSelector.java())) {
+            out.println("clpool bench: " + selected.size() + " shapes x " + modes.size() + " modes on "
+                    + String.join(", ", devices.stream().map(Clpool::device).toList()) + ", median of " + runs + " runs");
+            out.flush();
+            Progress progress = new Progress(spec.commandLine().getErr());
+            List<BenchResult> results = Benchmark.run(selected, modes, devices, java, runs, progress::show);
+            progress.clear();
+            out.print(BenchReport.table(results));
+            String transferText = transfers ? transferRates(devices) : "";
+            out.print(transferText);
+            out.flush();
+            write(results, transferText);
+            long wrong = results.stream().filter(r -> !withinTolerance(r)).count();
+            if (wrong > 0) {
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + wrong
+                        + " results differ from the Java path (see the max diff column)");
+                return ExitCodes.FAILED;
+            }
+            return ExitCodes.OK;
+        } finally {
+            devices.forEach(Clpool::close);
+        }
+    }
+
+    private List<BenchCase> selectedCases() {
+        if (cases != null && cases.single != null) {
+            String[] parts = cases.single.shape.split(",");
+            long[] dims = new long[parts.length];
+            try {
+                for (int i = 0; i < parts.length; i++) {
+                    dims[i] = Long.parseLong(parts[i].strip());
+                }
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--shape: expected N,C,H,W as integers, got '" + cases.single.shape + "'");
+            }
+            if (dims.length != 4) {
+                throw new BadInputException("--shape: expected 4 sizes N,C,H,W, got " + dims.length);
+            }
+            try {
+                return List.of(new BenchCase(Shape.of(dims), cases.single.outputSize));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--shape: " + e.getMessage(), e);
+            }
+        }
+        try {
+            return Suites.named(cases == null || cases.suite == null ? "cpu" : cases.suite);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--" + e.getMessage(), e);
+        }
+    }
+
+    /** The devices --device names; {@code all} is every OpenCL device (if any) and the Java path. */
+    private List<Clpool> openDevices(KernelChoice choice) {
+        List<Clpool> opened = new ArrayList<>();
+        try {
+            if (device.equalsIgnoreCase("all")) {
+                for (DeviceInfo info : OpenClDevices.listOrEmpty()) {
+                    opened.add(open(DeviceSelector.parse(info.index()), choice));
+                }
+                opened.add(Clpool.open(DeviceSelector.java()));
+            } else {
+                DeviceSelector selector;
+                try {
+                    selector = DeviceSelector.parse(device);
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException("--device: " + e.getMessage(), e);
+                }
+                opened.add(open(selector, choice));
+            }
+            return opened;
+        } catch (RuntimeException e) {
+            opened.forEach(Clpool::close);
+            throw e;
+        }
+    }
+
+    private static Clpool open(DeviceSelector selector, KernelChoice choice) {
+        if (choice == KernelChoice.AUTO || selector instanceof DeviceSelector.Java) {
+            return Clpool.open(selector);
+        }
+        DeviceSelector openCl = selector instanceof DeviceSelector.Auto ? DeviceSelector.opencl() : selector;
+        return Clpool.using(OpenClBackend.open(openCl, OpenClOptions.defaults().withKernel(choice)));
+    }
+
+    private static String transferRates(List<Clpool> devices) {
+        StringBuilder b = new StringBuilder();
+        for (Clpool d : devices) {
+            if (d.backend() instanceof OpenClBackend cl) {
+                OpenClBackend.TransferRates t = cl.measureTransfers(256L << 20, 5);
+                b.append(String.format(Locale.ROOT, "%ntransfers of 256 MiB on %s:%n"
+                                + "  host to device: pinned %.1f GB/s, clpool upload %.1f GB/s (%.0f%%)%n"
+                                + "  device to host: pinned %.1f GB/s, clpool download %.1f GB/s (%.0f%%)%n",
+                        d.device(), t.pinnedWriteGbps(), t.uploadGbps(), 100 * t.uploadGbps() / t.pinnedWriteGbps(),
+                        t.pinnedReadGbps(), t.downloadGbps(), 100 * t.downloadGbps() / t.pinnedReadGbps()));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Avg within PyTorch's float32 tolerance of the Java path (absolute, on N(0,1) data); max exactly. */
+    private static boolean withinTolerance(BenchResult r) {
+        return r.mode().equals("avg") ? r.maxAbsDiff() <= 1e-4 : r.maxAbsDiff() == 0;
+    }
+
+    private void write(List<BenchResult> results, String transferText) throws IOException {
+        if (json != null) {
+            TensorFiles.write(json, BenchReport.json(results).getBytes(StandardCharsets.UTF_8));
+        }
+        if (markdown != null) {
+            String text = BenchReport.markdown(results, Machine.describe()) + (transferText.isEmpty() ? ""
+                    : "\n```" + transferText + "```\n");
+            TensorFiles.write(markdown, text.getBytes(StandardCharsets.UTF_8));
+        }
+        if (png != null) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ImageIO.write(BenchChart.draw(results, "clpool adaptive pooling, kernel GB/s"), "png", bytes);
+            TensorFiles.write(png, bytes.toByteArray());
+        }
+    }
+
+    /** A progress bar on stderr: redrawn in place on a terminal, a line per step otherwise. */
+    private static final class Progress {
+        private final PrintWriter err;
+        private final boolean terminal = System.console() != null;
+
+        Progress(PrintWriter err) {
+            this.err = err;
+        }
+
+        void show(Benchmark.Step step) {
+            int width = 30;
+            int filled = step.total() == 0 ? width : width * step.done() / step.total();
+            String bar = "[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + step.done() + "/" + step.total()
+                    + " " + step.what();
+            if (terminal) {
+                err.print("\r" + bar + "\u001b[K");
+            } else {
+                err.println(bar);
+            }
+            err.flush();
+        }
+
+        void clear() {
+            if (terminal) {
+                err.print("\r\u001b[K");
+                err.flush();
+            }
+        }
+    }
+}
