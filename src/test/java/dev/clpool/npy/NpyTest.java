@@ -415,6 +415,17 @@ class NpyTest {
     }
 
     @Test
+    void aFailingRenameLeavesNoTempFile() throws IOException {
+        // The content is written, but the rename over the target fails (a non-empty directory is in the way).
+        Path target = Files.createDirectory(dir.resolve("in-the-way"));
+        Files.writeString(target.resolve("inside.txt"), "keep me");
+        List<Path> listed = listing();
+        assertThrows(IOException.class, () -> Npy.write(target, Tensor.of(new float[] {1, 2}, 2)));
+        assertEquals(listed, listing(), "no temporary file is left");
+        assertEquals("keep me", Files.readString(target.resolve("inside.txt")));
+    }
+
+    @Test
     void aSuccessfulWriteReplacesTheFileAndLeavesOnlyIt() throws IOException {
         Path target = dir.resolve("r.npy");
         Npy.write(target, Tensor.of(new float[] {1}, 1));
