@@ -28,7 +28,19 @@ public final class OutputSize {
         if (sizes.length == 0) {
             throw new IllegalArgumentException("outputSize: at least one size is required");
         }
-        return new OutputSize(sizes.clone(), sizes.length == 1);
+        long[] s = sizes.clone();
+        for (long v : s) {
+            notNone(v);
+        }
+        return new OutputSize(s, s.length == 1);
+    }
+
+    /** A caller's size equal to the private None marker is a negative size, not None: refused here. */
+    private static long notNone(long size) {
+        if (size == NONE) {
+            throw new IllegalArgumentException("outputSize: sizes must be >= 0, got " + size);
+        }
+        return size;
     }
 
     /** One size per axis, where {@code null} keeps the input's size: {@code ofNullable(null, 7L)}. */
@@ -38,7 +50,7 @@ public final class OutputSize {
         }
         long[] s = new long[sizes.length];
         for (int i = 0; i < s.length; i++) {
-            s[i] = sizes[i] == null ? NONE : sizes[i];
+            s[i] = sizes[i] == null ? NONE : notNone(sizes[i]);
         }
         return new OutputSize(s, false);
     }
@@ -62,7 +74,7 @@ public final class OutputSize {
                 s[i] = NONE;
             } else {
                 try {
-                    s[i] = Long.parseLong(p);
+                    s[i] = notNone(Long.parseLong(p));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("output size '" + spec
                             + "': expected an integer or 'none' per axis, like 7, 5,7 or none,7; got '" + parts[i].strip() + "'");

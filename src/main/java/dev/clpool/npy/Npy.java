@@ -49,6 +49,10 @@ public final class Npy {
     private static Tensor read(ReadableByteChannel in, long size, String source) throws IOException {
         byte[] prefix = readFully(in, (int) Math.min(12, size), source);
         long headerLength = NpyHeader.headerLength(prefix, source);
+        if (headerLength < prefix.length) {
+            throw new NpyFormatException(source + ": malformed .npy header: its length field leaves no room for"
+                    + " the header text (" + headerLength + " bytes in all)");
+        }
         if (headerLength > size) {
             throw new NpyFormatException(source + ": truncated: the header needs " + headerLength
                     + " bytes, the file has " + size);

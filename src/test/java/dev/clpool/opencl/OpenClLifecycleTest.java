@@ -1,0 +1,141 @@
+package dev.clpool.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clpool.Clpool;
+import dev.clpool.DeviceSelector;
+import dev.clpool.OutputSize;
+import dev.clpool.PoolResult;
+import dev.clpool.Tensor;
+import dev.clpool.testing.TensorAssert;
+import dev.clpool.testing.TestDevices;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jocl.CL;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Opening, closing and failing on an OpenCL device: every OpenCL object clpool creates is released, on
+ * close and on every failure path (a failure injected at each OpenCL call a pooling makes, and at each
+ * step of opening), and every failure names the OpenCL call and status.
+ */
+class OpenClLifecycleTest {
+    static final Tensor X = input();
+    static final OutputSize SIZE = OutputSize.of(3, 4);
+
+    static Tensor input() {
+        float[] x = new float[2 * 3 * 7 * 9];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i * 37 % 101) - 50.5f;
+        }
+        return Tensor.of(x, 2, 3, 7, 9);
+    }
+
+    @BeforeEach
+    void requireOpenCl() {
+        TestDevices.openCl(); // skips here, or fails in CI, without OpenCL
+    }
+
+    static void assertNoLeak(Map<LiveObjects.Kind, Long> before, String after) {
+        assertEquals(before, LiveObjects.snapshot(), "live OpenCL objects after " + after);
+    }
+
+    @Test
+    void openingCreatesAContextQueueAndProgramAndClosingReleasesThemOnce() {
+        Map<LiveObjects.Kind, Long> before = LiveObjects.snapshot();
+        Clpool clpool = Clpool.open(DeviceSelector.auto());
+        assertTrue(clpool.isOpenCl(), "auto picks OpenCL where there is a device: " + clpool.device());
+        assertTrue(clpool.device().startsWith("OpenCL: "), clpool.device());
+        for (LiveObjects.Kind k : List.of(LiveObjects.Kind.CONTEXT, LiveObjects.Kind.QUEUE, LiveObjects.Kind.PROGRAM)) {
+            assertEquals(before.get(k) + 1, LiveObjects.count(k), k.toString());
+        }
+        assertEquals(before.get(LiveObjects.Kind.BUFFER), LiveObjects.count(LiveObjects.Kind.BUFFER));
+
+        PoolResult r = clpool.adaptiveMaxPool2d(X, SIZE);
+        PoolResult expected = TestDevices.java().adaptiveMaxPool2d(X, SIZE);
+        TensorAssert.assertBitExact(expected.values(), r.values(), "second engine");
+
+        clpool.close();
+        assertNoLeak(before, "close");
+        clpool.close();
+        assertNoLeak(before, "a second close (no double release)");
+        List<String> calls = ClCalls.during(() ->
+                assertThrows(IllegalStateException.class, () -> clpool.adaptiveAvgPool2d(X, SIZE)));
+        assertEquals(List.of(), calls, "a closed engine makes no OpenCL call");
+    }
+
+    @Test
+    void aMissingDeviceIsReportedWithTheDevicesThereAre() {
+        Map<LiveObjects.Kind, Long> before = LiveObjects.snapshot();
+        String someName = OpenClDevices.list().get(0).name();
+        OpenClUnavailableException e = assertThrows(OpenClUnavailableException.class,
+                () -> Clpool.open("no-such-device-zz9"));
+        assertTrue(e.getMessage().contains("'no-such-device-zz9'") && e.getMessage().contains(someName), e.getMessage());
+        e = assertThrows(OpenClUnavailableException.class, () -> Clpool.open(new DeviceSelector.Indexed(99, 0)));
+        assertTrue(e.getMessage().contains("99:0") && e.getMessage().contains(someName), e.getMessage());
+        assertNoLeak(before, "refused opens");
+    }
+
+    @Test
+    void aFailedBuildNamesTheCallAndOptionsAndLeaksNothing() {
+        Map<LiveObjects.Kind, Long> before = LiveObjects.snapshot();
+        ProgramBuildException[] thrown = new ProgramBuildException[1];
+        ClCalls.failing("clBuildProgram", 0, CL.CL_BUILD_PROGRAM_FAILURE, () ->
+                thrown[0] = assertThrows(ProgramBuildException.class, () -> Clpool.open(DeviceSelector.opencl())));
+        ProgramBuildException e = thrown[0];
+        assertTrue(e.getMessage().contains("clBuildProgram(adaptive_pool.cl") && e.getMessage().contains("CL_BUILD_PROGRAM_FAILURE"),
+                e.getMessage());
+        assertTrue(e.options().contains("-cl-std=CL1.2"), e.options());
+        assertFalse(e.options().contains("fast-relaxed-math"), "no fast math: it assumes no NaN or inf: " + e.options());
+        assertEquals(CL.CL_BUILD_PROGRAM_FAILURE, e.status());
+        assertNoLeak(before, "a failed build");
+    }
+
+    @Test
+    void aFailureAtEachStepOfOpeningLeaksNothing() {
+        Map<LiveObjects.Kind, Long> before = LiveObjects.snapshot();
+        for (String function : List.of("clCreateContext", "clCreateCommandQueue", "clCreateProgramWithSource")) {
+            ClException[] thrown = new ClException[1];
+            ClCalls.failing(function, 0, CL.CL_OUT_OF_HOST_MEMORY, () ->
+                    thrown[0] = assertThrows(ClException.class, () -> Clpool.open(DeviceSelector.opencl()), function));
+            assertTrue(thrown[0].operation().startsWith(function), thrown[0].operation());
+            assertEquals("CL_OUT_OF_HOST_MEMORY", thrown[0].statusName());
+            assertTrue(thrown[0].getMessage().contains(function) && thrown[0].getMessage().contains("CL_OUT_OF_HOST_MEMORY (-6)"),
+                    thrown[0].getMessage());
+            assertNoLeak(before, "a failed " + function);
+        }
+    }
+
+    @Test
+    void aFailureAtEachOpenClCallOfAPoolingLeaksNothingAndTheEngineStillWorks() {
+        Clpool clpool = TestDevices.openCl();
+        PoolResult expected = TestDevices.java().adaptiveMaxPool2d(X, SIZE);
+        List<String> calls = ClCalls.during(() -> clpool.adaptiveMaxPool2d(X, SIZE));
+        assertTrue(calls.size() >= 8, "calls of one pooling: " + calls);
+        // Every (function, occurrence) of the call sequence, failed in turn.
+        Map<String, Integer> occurrences = new LinkedHashMap<>();
+        List<String> failed = new ArrayList<>();
+        for (String function : calls) {
+            int nth = occurrences.merge(function, 1, Integer::sum) - 1;
+            Map<LiveObjects.Kind, Long> before = LiveObjects.snapshot();
+            ClException[] thrown = new ClException[1];
+            ClCalls.failing(function, nth, CL.CL_OUT_OF_RESOURCES, () ->
+                    thrown[0] = assertThrows(ClException.class, () -> clpool.adaptiveMaxPool2d(X, SIZE), function + " #" + nth));
+            assertEquals(CL.CL_OUT_OF_RESOURCES, thrown[0].status());
+            assertTrue(thrown[0].operation().startsWith(function + "("), thrown[0].operation());
+            assertNoLeak(before, "failing " + function + " #" + nth);
+            failed.add(function + "#" + nth);
+        }
+        assertTrue(failed.contains("clCreateBuffer#3") && failed.contains("clEnqueueNDRangeKernel#0")
+                && failed.contains("clEnqueueReadBuffer#1") && failed.contains("clCreateKernel#0"), failed.toString());
+        PoolResult after = clpool.adaptiveMaxPool2d(X, SIZE);
+        TensorAssert.assertBitExact(expected.values(), after.values(), "after the failures");
+        TensorAssert.assertSameIndices(expected.indices(), after.indices(), "after the failures");
+    }
+}
