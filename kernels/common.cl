@@ -1,7 +1,8 @@
 // Shared definitions for clpool's pooling kernels; prepended to every program.
 //
 // Semantics that must not drift from PyTorch (README "Semantics"):
-//   avg: the bin's sum in float32, then sum / kd / kh / kw.
+//   avg: the bin's sum in float32 in row-major order, then sum / kd / kh / kw: PyTorch's CPU kernel,
+//        and the same float operations on every path, so averages agree bit for bit across devices.
 //   max: NaN propagates and the index is the LAST NaN's; otherwise the FIRST maximum wins
 //        (so +0 after -0 keeps -0); an all -inf bin gives -inf at its first index.
 //        Never fmax: it drops NaN. Indices are flat within the input plane: (d * IH + h) * IW + w.
@@ -24,19 +25,3 @@
         (m) = (v);                     \
         (mi) = (i);                    \
     }
-
-// Combines the maxima of two disjoint parts of one bin, each found by a row-major scan of its part,
-// into what a row-major scan of the whole bin finds: the last NaN, else the larger value, else (a tie,
-// -0 == +0 included) the earlier element. The order of combining does not matter.
-inline void max_combine(float* m, long* mi, float v, long vi) {
-    const bool mn = isnan(*m), vn = isnan(v);
-    if (mn || vn) {
-        if (vn && (!mn || vi > *mi)) {
-            *m = v;
-            *mi = vi;
-        }
-    } else if (v > *m || (v == *m && vi < *mi)) {
-        *m = v;
-        *mi = vi;
-    }
-}

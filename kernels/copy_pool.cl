@@ -1,18 +1,24 @@
-// Identity pooling (output size = input size on every axis): each bin is one cell, so avg and max
-// both return the input unchanged (x / 1 / 1 == x; -inf stays -inf at its own index) and indices
-// count 0, 1, ... within each plane. A copy, at memory speed.
+// Identity pooling (output size = input size on every axis): each bin is one cell. Max returns it
+// unchanged, at its own index (indices count 0, 1, ... within each plane); avg returns PyTorch's
+// (0 + x) / 1 / 1 = x + 0, which is x except that -0 becomes +0. A copy, at memory speed.
 //
-// Entry points: copy_values, copy_values_indices. Work-item g copies elements g, g + S, ... below
-// count, S the global size (see cell_pool.cl).
+// Entry points: copy_avg, copy_max, copy_max_indices. Work-item g handles elements g, g + S, ...
+// below count, S the global size (see cell_pool.cl).
 
-__kernel void copy_values(__global const float* in, __global float* out, const ulong count) {
+__kernel void copy_avg(__global const float* in, __global float* out, const ulong count) {
+    for (ulong i = get_global_id(0); i < count; i += get_global_size(0)) {
+        out[i] = in[i] + 0.0f;
+    }
+}
+
+__kernel void copy_max(__global const float* in, __global float* out, const ulong count) {
     for (ulong i = get_global_id(0); i < count; i += get_global_size(0)) {
         out[i] = in[i];
     }
 }
 
-__kernel void copy_values_indices(__global const float* in, __global float* out, __global long* indices,
-                                  const ulong planeSize, const ulong count) {
+__kernel void copy_max_indices(__global const float* in, __global float* out, const ulong count,
+                               __global long* indices, const ulong planeSize) {
     for (ulong i = get_global_id(0); i < count; i += get_global_size(0)) {
         out[i] = in[i];
         indices[i] = (long)(i % planeSize);

@@ -162,11 +162,12 @@ class ValidationTest {
         // The recorder and the counters are live: a good call does create buffers and launch a kernel,
         // and releases everything it created.
         Clpool cl = TestDevices.openCl();
+        cl.adaptiveMaxPool2d(ramp(1, 2, 5, 5), OutputSize.of(3)); // fills the buffer pool, which outlives a call
         Map<LiveObjects.Kind, Long> before = LiveObjects.snapshot();
         assertTrue(before.get(LiveObjects.Kind.CONTEXT) >= 1 && before.get(LiveObjects.Kind.PROGRAM) >= 1, before.toString());
         List<String> calls = ClCalls.during(() -> cl.adaptiveMaxPool2d(ramp(1, 2, 5, 5), OutputSize.of(3)));
         assertTrue(calls.contains("clCreateBuffer") && calls.contains("clEnqueueNDRangeKernel")
-                && calls.contains("clEnqueueReadBuffer"), calls.toString());
+                && (calls.contains("clEnqueueReadBuffer") || calls.contains("clEnqueueMapBuffer")), calls.toString());
         assertEquals(before, LiveObjects.snapshot());
     }
 
@@ -224,7 +225,7 @@ class ValidationTest {
     void nullArgumentsAreNamed() {
         SpyBackend spy = SpyBackend.forbidding();
         try (Clpool clpool = Clpool.using(spy)) {
-            assertNames(assertThrows(NullPointerException.class, () -> clpool.pool(null, max(OutputSize.of(1)))), List.of("input"));
+            assertNames(assertThrows(NullPointerException.class, () -> clpool.pool((Tensor) null, max(OutputSize.of(1)))), List.of("input"));
             assertNames(assertThrows(NullPointerException.class, () -> clpool.pool(ramp(1, 2, 2), null)), List.of("op"));
         }
         assertNames(assertThrows(NullPointerException.class, () -> Clpool.using(null)), List.of("backend"));

@@ -8,12 +8,13 @@ import dev.clpool.Tensor;
 import dev.clpool.PoolMode;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
-import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * The pure-Java path: PyTorch's loops, parallel over planes, with the few changes of order that let
- * the JIT use SIMD for averages. It is the reference that OpenCL devices are checked against.
+ * The pure-Java path: PyTorch's CPU loops, parallel over planes. Every bin is summed (or scanned) in
+ * PyTorch's row-major order, so averages are PyTorch's float32 results bit for bit, and equal to every
+ * OpenCL kernel's; speed comes from running four planes' sums side by side. It is the reference that
+ * OpenCL devices are checked against.
  */
 public final class JavaBackend implements Backend {
 
@@ -60,17 +61,27 @@ public final class JavaBackend implements Backend {
         int outPlane = Math.toIntExact(plan.outputPlaneSize());
         boolean avg = plan.op().mode() == PoolMode.AVG;
         boolean identity = d.isIdentity() && h.isIdentity() && w.isIdentity();
-        // A few runs of whole planes per core: enough to balance, few enough to keep per-run scratch.
+        // A few runs of whole planes per core: enough to balance the load.
         int runs = Math.min(planes, Runtime.getRuntime().availableProcessors() * 4);
         IntStream.range(0, runs).parallel().forEach(r -> {
-            int first = (int) ((long) planes * r / runs);
+            int p = (int) ((long) planes * r / runs);
             int last = (int) ((long) planes * (r + 1) / runs);
-            float[] columns = new float[w.in];
-            for (int p = first; p < last; p++) {
-                if (identity) {
-                    copyPlane(input, p * inPlane, values, indices, inPlane);
-                } else if (avg) {
-                    avgPlane(input, p * inPlane, values, p * outPlane, d, h, w, columns);
+            if (identity) {
+                copyPlanes(input, values, indices, p * inPlane, (last - p) * inPlane, inPlane, avg);
+                return;
+            }
+            // Four planes at a time: their bins are the same, so four independent sums (or scans) run
+            // side by side, each in PyTorch's own order, and the CPU overlaps them.
+            for (; p + 4 <= last; p += 4) {
+                if (avg) {
+                    avgPlanes4(input, p * inPlane, inPlane, values, p * outPlane, outPlane, d, h, w);
+                } else {
+                    maxPlanes4(input, p * inPlane, inPlane, values, indices, p * outPlane, outPlane, d, h, w);
+                }
+            }
+            for (; p < last; p++) {
+                if (avg) {
+                    avgPlane(input, p * inPlane, values, p * outPlane, d, h, w);
                 } else {
                     maxPlane(input, p * inPlane, values, indices, p * outPlane, d, h, w);
                 }
@@ -78,84 +89,86 @@ public final class JavaBackend implements Backend {
         });
     }
 
-    /** Identity pooling: a bin is one cell, so avg and max both return it and its own index. */
-    private static void copyPlane(float[] in, int base, float[] out, long[] indices, int size) {
-        System.arraycopy(in, base, out, base, size);
+    /**
+     * Identity pooling: a bin is one cell. Max returns it at its own index; avg returns PyTorch's
+     * {@code (0 + x) / 1 / 1}, which is x except that -0 becomes +0.
+     */
+    private static void copyPlanes(float[] in, float[] out, long[] indices, int from, int count, int planeSize,
+                                   boolean avg) {
+        if (avg) {
+            for (int i = from; i < from + count; i++) {
+                out[i] = in[i] + 0f;
+            }
+        } else {
+            System.arraycopy(in, from, out, from, count);
+        }
         if (indices != null) {
-            for (int i = 0; i < size; i++) {
-                indices[base + i] = i;
+            for (int i = 0; i < count; i++) {
+                indices[from + i] = (from + i) % planeSize;
             }
         }
     }
 
-    /**
-     * Averages one plane. Bins that span whole rows are contiguous runs, summed with several
-     * accumulators; other bins are summed by columns first (a loop over the row the JIT vectorizes),
-     * then across their columns. Either order differs from PyTorch's row-major sum only by rounding,
-     * well within float32 tolerance.
-     */
-    private static void avgPlane(float[] in, int inBase, float[] out, int outBase, Bins d, Bins h, Bins w,
-                                 float[] columns) {
-        boolean wholeRows = w.out == 1;
-        int o = outBase;
+    /** PyTorch's average: the bin's float32 sum in row-major order, divided by each bin length in turn. */
+    private static void avgPlane(float[] in, int base, float[] out, int o, Bins d, Bins h, Bins w) {
         for (int od = 0; od < d.out; od++) {
             for (int oh = 0; oh < h.out; oh++) {
-                if (wholeRows) {
-                    float sum = 0f;
-                    for (int id = d.start[od]; id < d.end[od]; id++) {
-                        int from = inBase + (id * h.in + h.start[oh]) * w.in;
-                        sum += sumRun(in, from, from + (h.end[oh] - h.start[oh]) * w.in);
-                    }
-                    out[o++] = sum / (d.end[od] - d.start[od]) / (h.end[oh] - h.start[oh]) / w.in;
-                    continue;
-                }
-                Arrays.fill(columns, 0f);
-                for (int id = d.start[od]; id < d.end[od]; id++) {
-                    for (int ih = h.start[oh]; ih < h.end[oh]; ih++) {
-                        addRow(columns, in, inBase + (id * h.in + ih) * w.in);
-                    }
-                }
                 for (int ow = 0; ow < w.out; ow++) {
                     float sum = 0f;
-                    for (int iw = w.start[ow]; iw < w.end[ow]; iw++) {
-                        sum += columns[iw];
+                    for (int id = d.start[od]; id < d.end[od]; id++) {
+                        for (int ih = h.start[oh]; ih < h.end[oh]; ih++) {
+                            int row = base + (id * h.in + ih) * w.in;
+                            for (int iw = w.start[ow]; iw < w.end[ow]; iw++) {
+                                sum += in[row + iw];
+                            }
+                        }
                     }
-                    // PyTorch divides by each axis' bin length in turn, in float32.
                     out[o++] = sum / (d.end[od] - d.start[od]) / (h.end[oh] - h.start[oh]) / (w.end[ow] - w.start[ow]);
                 }
             }
         }
     }
 
-    /** {@code columns[i] += in[from + i]} for the whole row: a loop C2 turns into SIMD adds. */
-    private static void addRow(float[] columns, float[] in, int from) {
-        for (int i = 0; i < columns.length; i++) {
-            columns[i] += in[from + i];
+    /** {@link #avgPlane} for four consecutive planes at once. */
+    private static void avgPlanes4(float[] in, int base, int inPlane, float[] out, int o, int outPlane,
+                                   Bins d, Bins h, Bins w) {
+        for (int od = 0; od < d.out; od++) {
+            for (int oh = 0; oh < h.out; oh++) {
+                for (int ow = 0; ow < w.out; ow++) {
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    for (int id = d.start[od]; id < d.end[od]; id++) {
+                        for (int ih = h.start[oh]; ih < h.end[oh]; ih++) {
+                            int row = base + (id * h.in + ih) * w.in;
+                            for (int iw = w.start[ow]; iw < w.end[ow]; iw++) {
+                                int i = row + iw;
+                                s0 += in[i];
+                                s1 += in[i + inPlane];
+                                s2 += in[i + 2 * inPlane];
+                                s3 += in[i + 3 * inPlane];
+                            }
+                        }
+                    }
+                    int kd = d.end[od] - d.start[od];
+                    int kh = h.end[oh] - h.start[oh];
+                    int kw = w.end[ow] - w.start[ow];
+                    out[o] = s0 / kd / kh / kw;
+                    out[o + outPlane] = s1 / kd / kh / kw;
+                    out[o + 2 * outPlane] = s2 / kd / kh / kw;
+                    out[o + 3 * outPlane] = s3 / kd / kh / kw;
+                    o++;
+                }
+            }
         }
     }
 
-    /** The sum of {@code in[from, to)} with four independent accumulators, so additions overlap. */
-    private static float sumRun(float[] in, int from, int to) {
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
-            s0 += in[i];
-            s1 += in[i + 1];
-            s2 += in[i + 2];
-            s3 += in[i + 3];
-        }
-        for (; i < to; i++) {
-            s0 += in[i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    private static void maxPlane(float[] in, int inBase, float[] out, long[] indices, int outBase,
-                                 Bins d, Bins h, Bins w) {
-        int o = outBase;
+    /**
+     * PyTorch's max: starting from -inf at the bin's first index, take v when {@code v > max} or v is
+     * NaN, so NaN wins (the last NaN's index is kept) and ties keep the first.
+     */
+    private static void maxPlane(float[] in, int base, float[] out, long[] indices, int o, Bins d, Bins h, Bins w) {
         for (int od = 0; od < d.out; od++) {
             for (int oh = 0; oh < h.out; oh++) {
                 for (int ow = 0; ow < w.out; ow++) {
@@ -165,8 +178,7 @@ public final class JavaBackend implements Backend {
                         for (int ih = h.start[oh]; ih < h.end[oh]; ih++) {
                             int row = (id * h.in + ih) * w.in;
                             for (int iw = w.start[ow]; iw < w.end[ow]; iw++) {
-                                float v = in[inBase + row + iw];
-                                // NaN wins and the last NaN's index is kept; ties keep the first.
+                                float v = in[base + row + iw];
                                 if (v > max || Float.isNaN(v)) {
                                     max = v;
                                     argmax = row + iw;
@@ -177,6 +189,66 @@ public final class JavaBackend implements Backend {
                     out[o] = max;
                     if (indices != null) {
                         indices[o] = argmax;
+                    }
+                    o++;
+                }
+            }
+        }
+    }
+
+    /** {@link #maxPlane} for four consecutive planes at once. */
+    private static void maxPlanes4(float[] in, int base, int inPlane, float[] out, long[] indices, int o, int outPlane,
+                                   Bins d, Bins h, Bins w) {
+        for (int od = 0; od < d.out; od++) {
+            for (int oh = 0; oh < h.out; oh++) {
+                for (int ow = 0; ow < w.out; ow++) {
+                    int first = (d.start[od] * h.in + h.start[oh]) * w.in + w.start[ow];
+                    float m0 = Float.NEGATIVE_INFINITY;
+                    float m1 = Float.NEGATIVE_INFINITY;
+                    float m2 = Float.NEGATIVE_INFINITY;
+                    float m3 = Float.NEGATIVE_INFINITY;
+                    int a0 = first;
+                    int a1 = first;
+                    int a2 = first;
+                    int a3 = first;
+                    for (int id = d.start[od]; id < d.end[od]; id++) {
+                        for (int ih = h.start[oh]; ih < h.end[oh]; ih++) {
+                            int row = (id * h.in + ih) * w.in;
+                            for (int iw = w.start[ow]; iw < w.end[ow]; iw++) {
+                                int j = row + iw;
+                                int i = base + j;
+                                float v0 = in[i];
+                                float v1 = in[i + inPlane];
+                                float v2 = in[i + 2 * inPlane];
+                                float v3 = in[i + 3 * inPlane];
+                                if (v0 > m0 || Float.isNaN(v0)) {
+                                    m0 = v0;
+                                    a0 = j;
+                                }
+                                if (v1 > m1 || Float.isNaN(v1)) {
+                                    m1 = v1;
+                                    a1 = j;
+                                }
+                                if (v2 > m2 || Float.isNaN(v2)) {
+                                    m2 = v2;
+                                    a2 = j;
+                                }
+                                if (v3 > m3 || Float.isNaN(v3)) {
+                                    m3 = v3;
+                                    a3 = j;
+                                }
+                            }
+                        }
+                    }
+                    out[o] = m0;
+                    out[o + outPlane] = m1;
+                    out[o + 2 * outPlane] = m2;
+                    out[o + 3 * outPlane] = m3;
+                    if (indices != null) {
+                        indices[o] = a0;
+                        indices[o + outPlane] = a1;
+                        indices[o + 2 * outPlane] = a2;
+                        indices[o + 3 * outPlane] = a3;
                     }
                     o++;
                 }

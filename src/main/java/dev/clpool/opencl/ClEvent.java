@@ -23,9 +23,9 @@ final class ClEvent extends ClResource {
 
     /** Waits for the command; a command that failed on the device raises its status. */
     void await() {
-        Cl.run("clWaitForEvents", "waiting for " + operation, () -> CL.clWaitForEvents(1, new cl_event[] {handle}));
+        Cl.run("clWaitForEvents", "clWaitForEvents(" + operation + ")", () -> CL.clWaitForEvents(1, new cl_event[] {handle}));
         int[] status = {0};
-        Cl.run("clGetEventInfo", "status of " + operation, () -> CL.clGetEventInfo(handle,
+        Cl.run("clGetEventInfo", "clGetEventInfo(" + operation + ")", () -> CL.clGetEventInfo(handle,
                 CL.CL_EVENT_COMMAND_EXECUTION_STATUS, Sizeof.cl_int, Pointer.to(status), null));
         if (status[0] < 0) {
             throw new ClException(status[0], operation);
@@ -40,7 +40,7 @@ final class ClEvent extends ClResource {
 
     private long profile(int param) {
         long[] t = {0};
-        Cl.run("clGetEventProfilingInfo", "profiling " + operation,
+        Cl.run("clGetEventProfilingInfo", "clGetEventProfilingInfo(" + operation + ")",
                 () -> CL.clGetEventProfilingInfo(handle, param, Sizeof.cl_ulong, Pointer.to(t), null));
         return t[0];
     }

@@ -105,32 +105,28 @@ final class PoolKernels {
             k.arg(0, in).arg(1, bins)
                     .arg(2, plan.height().inputSize()).arg(3, plan.width().inputSize())
                     .arg(4, plan.height().outputSize()).arg(5, plan.width().outputSize()).arg(6, planes)
-                    .arg(7, g.planesPerTile()).arg(8, g.rowsPerTile()).arg(9, g.lanes())
-                    .local(11, g.tileFloats() * Float.BYTES)
-                    .local(12, (long) g.localSize() * Float.BYTES)
-                    .local(13, (long) g.localSize() * Long.BYTES)
-                    .arg(14, out);
+                    .arg(7, g.planesPerTile()).arg(8, g.rowsPerTile())
+                    .local(10, g.tileFloats() * Float.BYTES)
+                    .arg(11, out);
             if (indices != null) {
-                k.arg(15, indices);
+                k.arg(12, indices);
             }
             long maxTiles = MAX_LAUNCH / g.localSize();
             for (long first = 0; first < g.tiles(); first += maxTiles) {
                 long count = Math.min(maxTiles, g.tiles() - first);
-                events.add(k.arg(10, first).launch(queue, count * g.localSize(), g.localSize()));
+                events.add(k.arg(9, first).launch(queue, count * g.localSize(), g.localSize()));
             }
         }
     }
 
     private void copy(PoolPlan plan, long planes, ClBuffer in, ClBuffer out, ClBuffer indices, List<ClEvent> events) {
         long total = planes * plan.inputPlaneSize();
-        try (ClKernel k = program.kernel(indices == null ? "copy_values" : "copy_values_indices")) {
-            k.arg(0, in).arg(1, out);
-            int next = 2;
+        try (ClKernel k = program.kernel(kernelName("copy", plan, indices))) {
+            k.arg(0, in).arg(1, out).arg(2, total);
             if (indices != null) {
-                k.arg(2, indices).arg(3, plan.inputPlaneSize());
-                next = 4;
+                k.arg(3, indices).arg(4, plan.inputPlaneSize());
             }
-            events.add(k.arg(next, total).launch(queue, fill(total), LOCAL_SIZE));
+            events.add(k.launch(queue, fill(total), LOCAL_SIZE));
         }
     }
 

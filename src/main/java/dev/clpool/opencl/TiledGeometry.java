@@ -6,21 +6,18 @@ import java.util.Optional;
 
 /**
  * How {@code tiled_pool.cl} splits a 2-d plan into work-groups: {@code planesPerTile} whole planes
- * (plane mode), or one plane's band of {@code rowsPerTile} output rows (band mode); {@code lanes}
- * work-items per output cell; and the local memory a tile needs.
+ * (plane mode), or one plane's band of {@code rowsPerTile} output rows (band mode), and the local
+ * memory a tile needs.
  *
  * @param planesPerTile G: planes per tile (1 in band mode)
  * @param rowsPerTile R: output rows per tile (all of them in plane mode)
- * @param lanes L: work-items per output cell, a power of two dividing {@code localSize}
  * @param localSize work-items per work-group
  * @param tileFloats floats of local memory for the largest tile's input span
  * @param tiles work-groups in all
  */
-record TiledGeometry(long planesPerTile, long rowsPerTile, long lanes, int localSize, long tileFloats, long tiles) {
+record TiledGeometry(long planesPerTile, long rowsPerTile, int localSize, long tileFloats, long tiles) {
     /** Local memory a tile of whole planes may take: small enough for several work-groups per compute unit. */
     static final long PLANE_TILE_BYTES = 16 * 1024;
-    /** Lanes beyond a warp rarely pay: the lane partials are combined serially. */
-    private static final long MAX_LANES = 32;
 
     /**
      * The geometry for {@code planes} planes of a 2-d plan, or empty when tiling does not fit: a 3-d
@@ -37,8 +34,8 @@ record TiledGeometry(long planesPerTile, long rowsPerTile, long lanes, int local
         if (planeFloats > Integer.MAX_VALUE) {
             return Optional.empty(); // the kernel indexes within a plane with ints
         }
-        // Local memory left for the tile after the per-work-item partials (a float and a long each).
-        long localLeft = device.localMemoryBytes() - (long) localSize * (Float.BYTES + Long.BYTES) - 1024;
+        // Local memory for the tile, less a margin for what the compiler keeps there itself.
+        long localLeft = device.localMemoryBytes() - 1024;
         long g;
         long r;
         long tileFloats;
@@ -54,11 +51,8 @@ record TiledGeometry(long planesPerTile, long rowsPerTile, long lanes, int local
                 return Optional.empty();
             }
         }
-        long cellsPerTile = g * r * plan.width().outputSize();
-        long lanes = Math.max(1, Long.highestOneBit(Math.max(1, localSize / cellsPerTile)));
-        lanes = Math.min(lanes, Math.min(MAX_LANES, ceilPow2(maxBinLength(plan.width()))));
         long tiles = ceilDiv(planes, g) * ceilDiv(h.outputSize(), r);
-        return Optional.of(new TiledGeometry(g, r, lanes, localSize, tileFloats, tiles));
+        return Optional.of(new TiledGeometry(g, r, localSize, tileFloats, tiles));
     }
 
     /** The most input rows that {@code r} consecutive output rows starting at a multiple of {@code r} cover. */
@@ -69,18 +63,6 @@ record TiledGeometry(long planesPerTile, long rowsPerTile, long lanes, int local
             most = Math.max(most, axis.end(last) - axis.start(oh0));
         }
         return most;
-    }
-
-    private static long maxBinLength(AxisBins axis) {
-        long most = 0;
-        for (long i = 0; i < axis.outputSize(); i++) {
-            most = Math.max(most, axis.end(i) - axis.start(i));
-        }
-        return most;
-    }
-
-    private static long ceilPow2(long n) {
-        return n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1;
     }
 
     private static long ceilDiv(long a, long b) {

@@ -87,9 +87,9 @@ class OpenClLifecycleTest {
         Map<LiveObjects.Kind, Long> before = LiveObjects.snapshot();
         ProgramBuildException[] thrown = new ProgramBuildException[1];
         ClCalls.failing("clBuildProgram", 0, CL.CL_BUILD_PROGRAM_FAILURE, () ->
-                thrown[0] = assertThrows(ProgramBuildException.class, () -> Clpool.open(DeviceSelector.opencl())));
+                thrown[0] = assertThrows(ProgramBuildException.class, OpenClLifecycleTest::openUncached));
         ProgramBuildException e = thrown[0];
-        assertTrue(e.getMessage().contains("clBuildProgram(adaptive_pool.cl") && e.getMessage().contains("CL_BUILD_PROGRAM_FAILURE"),
+        assertTrue(e.getMessage().contains("clBuildProgram(pooling") && e.getMessage().contains("CL_BUILD_PROGRAM_FAILURE"),
                 e.getMessage());
         assertTrue(e.options().contains("-cl-std=CL1.2"), e.options());
         assertFalse(e.options().contains("fast-relaxed-math"), "no fast math: it assumes no NaN or inf: " + e.options());
@@ -103,7 +103,7 @@ class OpenClLifecycleTest {
         for (String function : List.of("clCreateContext", "clCreateCommandQueue", "clCreateProgramWithSource")) {
             ClException[] thrown = new ClException[1];
             ClCalls.failing(function, 0, CL.CL_OUT_OF_HOST_MEMORY, () ->
-                    thrown[0] = assertThrows(ClException.class, () -> Clpool.open(DeviceSelector.opencl()), function));
+                    thrown[0] = assertThrows(ClException.class, OpenClLifecycleTest::openUncached, function));
             assertTrue(thrown[0].operation().startsWith(function), thrown[0].operation());
             assertEquals("CL_OUT_OF_HOST_MEMORY", thrown[0].statusName());
             assertTrue(thrown[0].getMessage().contains(function) && thrown[0].getMessage().contains("CL_OUT_OF_HOST_MEMORY (-6)"),
@@ -112,10 +112,16 @@ class OpenClLifecycleTest {
         }
     }
 
+    /** Opens the automatic OpenCL device building from source: the program cache would skip those calls. */
+    static Clpool openUncached() {
+        return Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withCacheDir(null)));
+    }
+
     @Test
     void aFailureAtEachOpenClCallOfAPoolingLeaksNothingAndTheEngineStillWorks() {
         Clpool clpool = TestDevices.openCl();
         PoolResult expected = TestDevices.java().adaptiveMaxPool2d(X, SIZE);
+        clpool.adaptiveMaxPool2d(X, SIZE); // fills the engine's buffer pool, which outlives a call
         List<String> calls = ClCalls.during(() -> clpool.adaptiveMaxPool2d(X, SIZE));
         assertTrue(calls.size() >= 8, "calls of one pooling: " + calls);
         // Every (function, occurrence) of the call sequence, failed in turn.
@@ -132,8 +138,10 @@ class OpenClLifecycleTest {
             assertNoLeak(before, "failing " + function + " #" + nth);
             failed.add(function + "#" + nth);
         }
-        assertTrue(failed.contains("clCreateBuffer#3") && failed.contains("clEnqueueNDRangeKernel#0")
-                && failed.contains("clEnqueueReadBuffer#1") && failed.contains("clCreateKernel#0"), failed.toString());
+        assertTrue(failed.contains("clCreateBuffer#0") && failed.contains("clEnqueueNDRangeKernel#0")
+                && failed.contains("clCreateKernel#0") && failed.contains("clWaitForEvents#0"), failed.toString());
+        assertTrue(failed.contains("clEnqueueReadBuffer#0") || failed.contains("clEnqueueMapBuffer#1"),
+                "the results are read back: " + failed);
         PoolResult after = clpool.adaptiveMaxPool2d(X, SIZE);
         TensorAssert.assertBitExact(expected.values(), after.values(), "after the failures");
         TensorAssert.assertSameIndices(expected.indices(), after.indices(), "after the failures");

@@ -1,6 +1,9 @@
 package dev.clpool.testing;
 
 import dev.clpool.Backend;
+import dev.clpool.DevicePoolResult;
+import dev.clpool.DeviceTensor;
+import dev.clpool.Tensor;
 import dev.clpool.plan.PoolPlan;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +41,21 @@ public final class SpyBackend implements Backend {
         if (indices != null) {
             java.util.Arrays.fill(indices, 7L);
         }
+    }
+
+    @Override
+    public DeviceTensor upload(Tensor host) {
+        throw new AssertionError("the spy backend holds no device tensors");
+    }
+
+    @Override
+    public Tensor download(DeviceTensor tensor) {
+        throw new AssertionError("the spy backend holds no device tensors");
+    }
+
+    @Override
+    public DevicePoolResult pool(PoolPlan plan, DeviceTensor input) {
+        throw new AssertionError("the spy backend holds no device tensors");
     }
 
     @Override
