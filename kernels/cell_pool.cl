@@ -2,19 +2,23 @@
 //
 // Entry points: cell_avg, cell_max, cell_max_indices.
 // Layout: a contiguous tensor seen as `planes` planes of ID x IH x IW input cells (2-d pooling has
-// ID = 1), pooled to OD x OH x OW. Work-item g computes output cells g, g + S, g + 2S, ... below
-// count, where S is the global size: the host launches enough work-items to fill the device and no
-// more, which CPU devices need (each work-group costs them a task). All offsets are 64-bit.
+// ID = 1), pooled to OD x OH x OW. All offsets are 64-bit. The host launches just enough work-items to
+// fill the device; work-item g computes output cells g * chunk, + step, ... below
+// min(count, g * chunk + span): on GPUs chunk = 1, span = count and step = the global size, so that
+// neighbouring work-items touch neighbouring cells (coalesced); on CPUs, whose work-items run one after
+// another, chunk = span = a run of cells and step = 1, so that each core streams through memory.
 
 #define CELL_PARAMS                                                                         \
     __global const float* in, __global const long* bins,                                    \
     const long ID, const long IH, const long IW,                                            \
     const long OD, const long OH, const long OW,                                            \
-    const ulong count
+    const ulong count, const ulong chunk, const ulong span, const ulong step
 
 // Opens the loop over this work-item's output cells; decomposes cell `o` and finds its bin.
 #define CELL_LOOP                                                                           \
-    for (ulong o = get_global_id(0); o < count; o += get_global_size(0)) {                  \
+    const ulong begin = get_global_id(0) * chunk;                                           \
+    const ulong end = min(count, begin + span);                                             \
+    for (ulong o = begin; o < end; o += step) {                                             \
     const long ow = (long)(o % (ulong)OW);                                                  \
     ulong rest = o / (ulong)OW;                                                             \
     const long oh = (long)(rest % (ulong)OH);                                               \

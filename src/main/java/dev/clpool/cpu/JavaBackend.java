@@ -70,6 +70,10 @@ public final class JavaBackend implements Backend {
                 copyPlanes(input, values, indices, p * inPlane, (last - p) * inPlane, inPlane, avg);
                 return;
             }
+            if (avg && outPlane == 1) {
+                averageWholePlanes(input, values, p, last, d.in, h.in, w.in);
+                return;
+            }
             // Four planes at a time: their bins are the same, so four independent sums (or scans) run
             // side by side, each in PyTorch's own order, and the CPU overlaps them.
             for (; p + 4 <= last; p += 4) {
@@ -109,6 +113,42 @@ public final class JavaBackend implements Backend {
         }
     }
 
+    /**
+     * Global average pooling (a 1x1 output): each plane is one bin, summed in order, four planes side by
+     * side. The general loops give the same sums, slower: the JIT does better with one flat loop.
+     */
+    private static void averageWholePlanes(float[] in, float[] out, int first, int last, int kd, int kh, int kw) {
+        int planeSize = kd * kh * kw;
+        int p = first;
+        for (; p + 4 <= last; p += 4) {
+            int b0 = p * planeSize;
+            int b1 = b0 + planeSize;
+            int b2 = b1 + planeSize;
+            int b3 = b2 + planeSize;
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            for (int k = 0; k < planeSize; k++) {
+                s0 += in[b0 + k];
+                s1 += in[b1 + k];
+                s2 += in[b2 + k];
+                s3 += in[b3 + k];
+            }
+            out[p] = s0 / kd / kh / kw;
+            out[p + 1] = s1 / kd / kh / kw;
+            out[p + 2] = s2 / kd / kh / kw;
+            out[p + 3] = s3 / kd / kh / kw;
+        }
+        for (; p < last; p++) {
+            float s = 0f;
+            for (int k = p * planeSize; k < (p + 1) * planeSize; k++) {
+                s += in[k];
+            }
+            out[p] = s / kd / kh / kw;
+        }
+    }
+
     /** PyTorch's average: the bin's float32 sum in row-major order, divided by each bin length in turn. */
     private static void avgPlane(float[] in, int base, float[] out, int o, Bins d, Bins h, Bins w) {
         for (int od = 0; od < d.out; od++) {
@@ -132,18 +172,35 @@ public final class JavaBackend implements Backend {
     /** {@link #avgPlane} for four consecutive planes at once. */
     private static void avgPlanes4(float[] in, int base, int inPlane, float[] out, int o, int outPlane,
                                    Bins d, Bins h, Bins w) {
+        // Locals, not fields, in the loops: the JIT then keeps them in registers.
+        int[] hStart = h.start;
+        int[] hEnd = h.end;
+        int[] wStart = w.start;
+        int[] wEnd = w.end;
+        int rowLength = w.in;
+        int planeRows = h.in;
+        int outH = h.out;
+        int outW = w.out;
         for (int od = 0; od < d.out; od++) {
-            for (int oh = 0; oh < h.out; oh++) {
-                for (int ow = 0; ow < w.out; ow++) {
+            int d0 = d.start[od];
+            int d1 = d.end[od];
+            for (int oh = 0; oh < outH; oh++) {
+                int h0 = hStart[oh];
+                int h1 = hEnd[oh];
+                for (int ow = 0; ow < outW; ow++) {
+                    int w0 = wStart[ow];
+                    int w1 = wEnd[ow];
                     float s0 = 0f;
                     float s1 = 0f;
                     float s2 = 0f;
                     float s3 = 0f;
-                    for (int id = d.start[od]; id < d.end[od]; id++) {
-                        for (int ih = h.start[oh]; ih < h.end[oh]; ih++) {
-                            int row = base + (id * h.in + ih) * w.in;
-                            for (int iw = w.start[ow]; iw < w.end[ow]; iw++) {
-                                int i = row + iw;
+                    // A bin as wide as the plane is one run of whole rows: one loop, the same order.
+                    boolean wholeRows = w1 - w0 == rowLength;
+                    for (int id = d0; id < d1; id++) {
+                        for (int ih = h0; ih < h1; ih = wholeRows ? h1 : ih + 1) {
+                            int from = base + (id * planeRows + ih) * rowLength + w0;
+                            int to = wholeRows ? base + (id * planeRows + h1) * rowLength : from + w1 - w0;
+                            for (int i = from; i < to; i++) {
                                 s0 += in[i];
                                 s1 += in[i + inPlane];
                                 s2 += in[i + 2 * inPlane];
@@ -151,9 +208,9 @@ public final class JavaBackend implements Backend {
                             }
                         }
                     }
-                    int kd = d.end[od] - d.start[od];
-                    int kh = h.end[oh] - h.start[oh];
-                    int kw = w.end[ow] - w.start[ow];
+                    int kd = d1 - d0;
+                    int kh = h1 - h0;
+                    int kw = w1 - w0;
                     out[o] = s0 / kd / kh / kw;
                     out[o + outPlane] = s1 / kd / kh / kw;
                     out[o + 2 * outPlane] = s2 / kd / kh / kw;
@@ -199,10 +256,24 @@ public final class JavaBackend implements Backend {
     /** {@link #maxPlane} for four consecutive planes at once. */
     private static void maxPlanes4(float[] in, int base, int inPlane, float[] out, long[] indices, int o, int outPlane,
                                    Bins d, Bins h, Bins w) {
+        int[] hStart = h.start;
+        int[] hEnd = h.end;
+        int[] wStart = w.start;
+        int[] wEnd = w.end;
+        int rowLength = w.in;
+        int planeRows = h.in;
+        int outH = h.out;
+        int outW = w.out;
         for (int od = 0; od < d.out; od++) {
-            for (int oh = 0; oh < h.out; oh++) {
-                for (int ow = 0; ow < w.out; ow++) {
-                    int first = (d.start[od] * h.in + h.start[oh]) * w.in + w.start[ow];
+            int d0 = d.start[od];
+            int d1 = d.end[od];
+            for (int oh = 0; oh < outH; oh++) {
+                int h0 = hStart[oh];
+                int h1 = hEnd[oh];
+                for (int ow = 0; ow < outW; ow++) {
+                    int w0 = wStart[ow];
+                    int w1 = wEnd[ow];
+                    int first = (d0 * planeRows + h0) * rowLength + w0;
                     float m0 = Float.NEGATIVE_INFINITY;
                     float m1 = Float.NEGATIVE_INFINITY;
                     float m2 = Float.NEGATIVE_INFINITY;
@@ -211,11 +282,12 @@ public final class JavaBackend implements Backend {
                     int a1 = first;
                     int a2 = first;
                     int a3 = first;
-                    for (int id = d.start[od]; id < d.end[od]; id++) {
-                        for (int ih = h.start[oh]; ih < h.end[oh]; ih++) {
-                            int row = (id * h.in + ih) * w.in;
-                            for (int iw = w.start[ow]; iw < w.end[ow]; iw++) {
-                                int j = row + iw;
+                    boolean wholeRows = w1 - w0 == rowLength;
+                    for (int id = d0; id < d1; id++) {
+                        for (int ih = h0; ih < h1; ih = wholeRows ? h1 : ih + 1) {
+                            int from = (id * planeRows + ih) * rowLength + w0;
+                            int to = wholeRows ? (id * planeRows + h1) * rowLength : from + w1 - w0;
+                            for (int j = from; j < to; j++) {
                                 int i = base + j;
                                 float v0 = in[i];
                                 float v1 = in[i + inPlane];

@@ -8,6 +8,8 @@ public enum KernelChoice {
     AUTO,
     /** One work-item per output cell: any plan. */
     CELL,
+    /** One work-item per run of whole planes, four side by side: any plan, for CPU devices. */
+    PLANES,
     /** A work-group per tile of whole planes or row bands staged in local memory: 2-d plans. */
     TILED,
     /** A copy: identity plans (output size = input size). */
@@ -17,7 +19,7 @@ public enum KernelChoice {
         try {
             return valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("kernel: expected auto, cell, tiled or copy, got '" + text + "'");
+            throw new IllegalArgumentException("kernel: expected auto, cell, planes, tiled or copy, got '" + text + "'");
         }
     }
 

@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Chooses a kernel for a plan and launches it over a range of planes: the copy for identity plans,
- * the tiled kernel where bins hold several cells and a tile fits in local memory, else one work-item
- * per output cell.
+ * Chooses a kernel for a plan and launches it over a range of planes. GPUs: the copy for identity
+ * plans, the tiled kernel where bins hold several cells and a tile fits in local memory, else one
+ * work-item per output cell. CPUs, whose work-items run one after another on a core: the copy, else
+ * runs of whole planes (one work-item each) when there are enough planes to share out, else cells.
  */
 final class PoolKernels {
     /** Work-items per group: a multiple of NVIDIA's warp (32) and AMD's wavefront (64). */
@@ -43,13 +44,16 @@ final class PoolKernels {
                     return KernelChoice.TILED;
                 }
                 break;
-            case CELL:
-                return KernelChoice.CELL;
+            case CELL, PLANES:
+                return preference;
             default:
                 break;
         }
         if (identity) {
             return KernelChoice.COPY;
+        }
+        if (!device.isGpu()) {
+            return plan.planes() >= 4L * device.computeUnits() ? KernelChoice.PLANES : KernelChoice.CELL;
         }
         // Tiling pays where bins hold several cells to reduce: it reads each input once, coalesced.
         long binCells = plan.inputPlaneSize() / Math.max(1, plan.outputPlaneSize());
@@ -71,6 +75,7 @@ final class PoolKernels {
             switch (kernel) {
                 case COPY -> copy(plan, planes, in, out, indices, events);
                 case TILED -> tiled(plan, planes, in, bins, out, indices, events);
+                case PLANES -> planeRuns(plan, planes, in, bins, out, indices, events);
                 default -> cell(plan, planes, in, bins, out, indices, events);
             }
             long nanos = 0;
@@ -88,13 +93,13 @@ final class PoolKernels {
         try (ClKernel k = program.kernel(kernelName("cell", plan, indices))) {
             k.arg(0, in).arg(1, bins)
                     .arg(2, plan.depth().inputSize()).arg(3, plan.height().inputSize()).arg(4, plan.width().inputSize())
-                    .arg(5, plan.depth().outputSize()).arg(6, plan.height().outputSize()).arg(7, plan.width().outputSize())
-                    .arg(9, out);
+                    .arg(5, plan.depth().outputSize()).arg(6, plan.height().outputSize()).arg(7, plan.width().outputSize());
+            Spread spread = spread(planes * plan.outputPlaneSize());
+            k.arg(8, spread.count()).arg(9, spread.chunk()).arg(10, spread.span()).arg(11, spread.step()).arg(12, out);
             if (indices != null) {
-                k.arg(10, indices);
+                k.arg(13, indices);
             }
-            long total = planes * plan.outputPlaneSize();
-            events.add(k.arg(8, total).launch(queue, fill(total), LOCAL_SIZE));
+            events.add(k.launch(queue, spread.workItems(), LOCAL_SIZE));
         }
     }
 
@@ -120,13 +125,13 @@ final class PoolKernels {
     }
 
     private void copy(PoolPlan plan, long planes, ClBuffer in, ClBuffer out, ClBuffer indices, List<ClEvent> events) {
-        long total = planes * plan.inputPlaneSize();
+        Spread spread = spread(planes * plan.inputPlaneSize());
         try (ClKernel k = program.kernel(kernelName("copy", plan, indices))) {
-            k.arg(0, in).arg(1, out).arg(2, total);
+            k.arg(0, in).arg(1, out).arg(2, spread.count()).arg(3, spread.chunk()).arg(4, spread.span()).arg(5, spread.step());
             if (indices != null) {
-                k.arg(3, indices).arg(4, plan.inputPlaneSize());
+                k.arg(6, indices).arg(7, plan.inputPlaneSize());
             }
-            events.add(k.launch(queue, fill(total), LOCAL_SIZE));
+            events.add(k.launch(queue, spread.workItems(), LOCAL_SIZE));
         }
     }
 
@@ -137,13 +142,41 @@ final class PoolKernels {
         return family + (indices == null ? "_max" : "_max_indices");
     }
 
+    private void planeRuns(PoolPlan plan, long planes, ClBuffer in, ClBuffer bins, ClBuffer out, ClBuffer indices,
+                           List<ClEvent> events) {
+        // A few runs per core for balance, each a multiple of four planes for the side-by-side sums.
+        long runs = Math.max(1, Math.min(planes / 4, 4L * device.computeUnits()));
+        long chunk = roundUp((planes + runs - 1) / runs, 4);
+        long workItems = (planes + chunk - 1) / chunk;
+        try (ClKernel k = program.kernel(kernelName("plane", plan, indices))) {
+            k.arg(0, in).arg(1, bins)
+                    .arg(2, plan.depth().inputSize()).arg(3, plan.height().inputSize()).arg(4, plan.width().inputSize())
+                    .arg(5, plan.depth().outputSize()).arg(6, plan.height().outputSize()).arg(7, plan.width().outputSize())
+                    .arg(8, planes).arg(9, chunk).arg(10, out);
+            if (indices != null) {
+                k.arg(11, indices);
+            }
+            events.add(k.launch(queue, workItems, 1));
+        }
+    }
+
     /**
-     * Work-items for a grid-stride kernel over {@code count} items: enough to fill the device (GPUs keep
-     * up to 2048 work-items per compute unit in flight; a CPU runs a few groups per core), no more.
+     * How a cell or copy kernel spreads {@code count} items over just enough work-items to fill the
+     * device (GPUs keep up to 2048 work-items per compute unit in flight; a CPU runs a few groups per
+     * core): interleaved on GPUs, so that neighbours touch neighbours; in runs on CPUs, so that each
+     * core streams through memory. See cell_pool.cl.
      */
-    private long fill(long count) {
+    record Spread(long count, long workItems, long chunk, long span, long step) {
+    }
+
+    private Spread spread(long count) {
         long full = device.isGpu() ? device.computeUnits() * 2048L : device.computeUnits() * 4L * LOCAL_SIZE;
-        return Math.min(roundUp(count, LOCAL_SIZE), full);
+        long workItems = Math.min(roundUp(count, LOCAL_SIZE), full);
+        if (device.isGpu()) {
+            return new Spread(count, workItems, 1, count, workItems);
+        }
+        long run = (count + workItems - 1) / workItems;
+        return new Spread(count, workItems, run, run, 1);
     }
 
     private static long roundUp(long n, long multiple) {
