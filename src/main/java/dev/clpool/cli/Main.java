@@ -83,6 +83,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        SignalChainingLauncher.relaunchIfNeeded();
         System.setProperty("java.awt.headless", "true");
         Logging.useCliConfiguration();
         Charset charset = Charset.defaultCharset();

@@ -11,9 +11,13 @@ import dev.clpool.Shape;
 import dev.clpool.Tensor;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jocl.CL;
 import org.jocl.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pools on one OpenCL device. Owns the device's context, an in-order queue, the built program and the
@@ -21,6 +25,8 @@ import org.jocl.Pointer;
  * share no mutable state but the transfer route, which serialises itself.
  */
 public final class OpenClBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
+    private static final AtomicBoolean CHAINING_WARNED = new AtomicBoolean();
     private static final String PROGRAM = "pooling";
     /** Idle device memory kept for reuse at most (a quarter of the device's, if less). */
     private static final long IDLE_BUFFER_BYTES = 4L << 30;
@@ -60,6 +66,11 @@ public final class OpenClBackend implements Backend {
      */
     public static OpenClBackend open(DeviceSelector selector, OpenClOptions options) {
         ClDevice device = OpenClDevices.select(selector);
+        if (SignalChaining.isPocl(device.info()) && !SignalChaining.active() && CHAINING_WARNED.compareAndSet(false, true)) {
+            LOG.warn("PoCL's LLVM replaces the JVM's SIGSEGV handler and the JVM can crash under load; start it with "
+                    + "LD_PRELOAD={} (signal chaining) to prevent that",
+                    SignalChaining.library().map(Path::toString).orElse("$JAVA_HOME/lib/libjsig.so"));
+        }
         ClContext context = ClContext.create(device);
         ClQueue queue = null;
         try {

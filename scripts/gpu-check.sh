@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The GPU check, run on an NVIDIA machine without Java (see BENCHMARKS.md, "Reproducing"):
+#   1. start-up: a fresh JVM compiling the kernels, then one loading them from the program cache;
+#   2. correctness: the suite's OpenCL tests (golden cases, OpenCL against Java, validation,
+#      lifecycle and fault injection) on the GPU, once per kernel family;
+#   3. the GPU benchmark suite with each kernel forced, then with the automatic choice and transfers.
+# Everything goes to $OUT (default gpu-results/): log.txt and the benchmark JSON, Markdown and PNG.
+# For a dry run elsewhere: SUITE=cpu HEAP=4g RUNS=2 bash scripts/gpu-check.sh
+set -u
+suite=${SUITE:-gpu}
+runs=${RUNS:-20}
+out=${OUT:-gpu-results}
+mkdir -p "$out"
+log="$out/log.txt"
+jar=target/clpool.jar
+junit=(-jar .gpu/lib/junit-platform-console-standalone-1.14.1.jar execute
+       -cp "$jar:target/test-classes:.gpu/lib/gson-2.13.1.jar" --details=summary --disable-banner
+       --select-class dev.clpool.GoldenTest --select-class dev.clpool.OpenClVsJavaTest
+       --select-class dev.clpool.ValidationTest --select-class dev.clpool.opencl.OpenClLifecycleTest)
+# A pre-touched heap on huge pages: first-touch page faults would otherwise dominate end-to-end times.
+heap=(-XX:+UseTransparentHugePages -XX:+AlwaysPreTouch -Xms${HEAP:-16g} -Xmx${HEAP:-16g})
+step() { echo "== $*" | tee -a "$log"; }
+
+step "devices"
+bash .gpu/run.sh java -jar "$jar" devices >> "$log" 2>&1
+
+cache=$(mktemp -d)
+for n in 1 2; do
+  step "demo, fresh JVM #$n (program cache $cache)"
+  start=$(date +%s%N)
+  bash .gpu/run.sh java -Dclpool.cacheDir="$cache" -jar "$jar" demo >> "$log" 2>&1
+  echo "wall: $(( ($(date +%s%N) - start) / 1000000 )) ms" >> "$log"
+done
+
+for k in auto cell tiled; do
+  step "tests on the GPU, kernel $k"
+  CI=true bash .gpu/run.sh java -Dclpool.kernel=$k "${junit[@]}" 2>&1 | grep -E "tests (successful|failed|found)|=>|MethodSource" | head -40 >> "$log"
+done
+
+for k in cell tiled; do
+  step "bench, kernel $k"
+  bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --suite "$suite" --device opencl --kernel $k --runs $(( (runs + 1) / 2 )) \
+      --json "$out/bench-$k.json" 2>/dev/null >> "$log"
+done
+step "bench, automatic choice, with transfers"
+bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --suite "$suite" --device opencl --runs "$runs" --transfers \
+    --json "$out/bench-auto.json" --markdown "$out/bench-auto.md" --png "$out/bench-auto.png" 2>/dev/null >> "$log"
+step "done"
+tail -60 "$log"
