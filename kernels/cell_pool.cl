@@ -14,17 +14,38 @@
     const long OD, const long OH, const long OW,                                            \
     const ulong count, const ulong chunk, const ulong span, const ulong step
 
-// Opens the loop over this work-item's output cells; decomposes cell `o` and finds its bin.
+// Splits output cell o into its coordinates and plane. GPUs divide 64-bit integers in software,
+// several times slower than 32-bit, so outputs of under 2^32 cells (all dimensions then fit) use uint.
+inline void cell_coordinates(const ulong o, const bool narrow, const long OD, const long OH, const long OW,
+                             long* od, long* oh, long* ow, ulong* plane) {
+    if (narrow) {
+        uint rest = (uint)o;
+        *ow = rest % (uint)OW;
+        rest /= (uint)OW;
+        *oh = rest % (uint)OH;
+        rest /= (uint)OH;
+        *od = rest % (uint)OD;
+        *plane = rest / (uint)OD;
+    } else {
+        ulong rest = o;
+        *ow = (long)(rest % (ulong)OW);
+        rest /= (ulong)OW;
+        *oh = (long)(rest % (ulong)OH);
+        rest /= (ulong)OH;
+        *od = (long)(rest % (ulong)OD);
+        *plane = rest / (ulong)OD;
+    }
+}
+
+// Opens the loop over this work-item's output cells; locates cell `o` and finds its bin.
 #define CELL_LOOP                                                                           \
     const ulong begin = get_global_id(0) * chunk;                                           \
     const ulong end = min(count, begin + span);                                             \
+    const bool narrow = count <= 0xffffffffUL;                                              \
     for (ulong o = begin; o < end; o += step) {                                             \
-    const long ow = (long)(o % (ulong)OW);                                                  \
-    ulong rest = o / (ulong)OW;                                                             \
-    const long oh = (long)(rest % (ulong)OH);                                               \
-    rest /= (ulong)OH;                                                                      \
-    const long od = (long)(rest % (ulong)OD);                                               \
-    const ulong plane = rest / (ulong)OD;                                                   \
+    long od, oh, ow;                                                                        \
+    ulong plane;                                                                            \
+    cell_coordinates(o, narrow, OD, OH, OW, &od, &oh, &ow, &plane);                         \
     const long d0 = D_START(od), d1 = D_END(od);                                            \
     const long h0 = H_START(oh), h1 = H_END(oh);                                            \
     const long w0 = W_START(ow), w1 = W_END(ow);                                            \

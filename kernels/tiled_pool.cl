@@ -7,6 +7,8 @@
 // Phase 1 stages the span in local memory. Phase 2 computes each output cell of the tile from local
 // memory, one work-item per cell, scanning its bin in PyTorch's row-major order: averages are the same
 // float32 sums as the cell kernel's and PyTorch's CPU kernel's, bit for bit.
+// Element i of the span is kept at PAD(i) = i + i / 32: neighbouring cells (bins 32 columns apart, or
+// planes 196 cells apart) would otherwise read the same local-memory bank in lockstep.
 // Launches may be split: work-group k pools tile `firstTile + k`.
 //
 // Tuning parameters (host-chosen per plan, see TiledGeometry): G, R, the work-group size, and the
@@ -17,6 +19,8 @@
     __global const float* in, __global const long* bins,                                   \
     const long IH, const long IW, const long OH, const long OW, const long planes,          \
     const long G, const long R, const ulong firstTile, __local float* tile
+
+#define PAD(i) ((i) + ((i) >> 5))
 
 // Locates the tile, stages its span, then opens the loop over the tile's cells, finding cell c's bin.
 #define TILED_CELL_LOOP                                                                     \
@@ -35,7 +39,7 @@
         __global const float* src = in + (plane0 * IH + hs) * IW;                           \
         const int len = nplanes * planeSpan;                                                \
         for (int i = lid; i < len; i += T) {                                                \
-            tile[i] = src[i];                                                               \
+            tile[PAD(i)] = src[i];                                                          \
         }                                                                                   \
     }                                                                                       \
     barrier(CLK_LOCAL_MEM_FENCE);                                                           \
@@ -55,7 +59,7 @@ __kernel void tiled_avg(TILED_PARAMS, __global float* out) {
         for (int h = h0; h < h1; h++) {
             const int row = rowBase + h * (int)IW;
             for (int w = w0; w < w1; w++) {
-                sum += tile[row + w];
+                sum += tile[PAD(row + w)];
             }
         }
         out[o] = sum / (float)(h1 - h0) / (float)(w1 - w0);
@@ -69,7 +73,7 @@ __kernel void tiled_avg(TILED_PARAMS, __global float* out) {
         for (int h = h0; h < h1; h++) {                                                     \
             const int row = rowBase + h * (int)IW;                                          \
             for (int w = w0; w < w1; w++) {                                                 \
-                const float v = tile[row + w];                                              \
+                const float v = tile[PAD(row + w)];                                         \
                 MAX_STEP(m, mi, v, h * (int)IW + w)                                         \
             }                                                                               \
         }

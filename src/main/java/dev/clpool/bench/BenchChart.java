@@ -2,7 +2,6 @@ package dev.clpool.bench;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -14,7 +13,8 @@ import java.util.Map;
 
 /**
  * A bar chart of benchmark results: per shape, one bar per device and mode giving the kernel's GB/s,
- * with each device's measured copy bandwidth as a dashed line, the ceiling the bars aim at.
+ * with each device's measured copy bandwidth as a dashed line, the ceiling the bars aim at. Text is
+ * drawn with {@link PixelFont}, so the chart needs no system fonts.
  */
 public final class BenchChart {
     private static final Color[] PALETTE = {
@@ -55,9 +55,7 @@ public final class BenchChart {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString(title, plotLeft, 30);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        PixelFont.draw(g, title, plotLeft, 30, 2);
 
         int baseY = plotTop + plotHeight;
         for (int i = 0; i <= 5; i++) {
@@ -66,9 +64,9 @@ public final class BenchChart {
             g.setColor(new Color(0xe0e0e0));
             g.drawLine(plotLeft, y, plotLeft + plotWidth, y);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "%.0f", v), 10, y + 4);
+            PixelFont.draw(g, String.format(Locale.ROOT, "%.0f", v), 10, y + 4, 1);
         }
-        g.drawString("GB/s", 10, plotTop - 10);
+        PixelFont.draw(g, "GB/s", 10, plotTop - 10, 1);
 
         int gi = 0;
         for (Map.Entry<String, List<BenchResult>> e : byCase.entrySet()) {
@@ -82,7 +80,7 @@ public final class BenchChart {
             g.setColor(Color.BLACK);
             Graphics2D rotated = (Graphics2D) g.create();
             rotated.rotate(Math.toRadians(30), x0, baseY + 14);
-            rotated.drawString(e.getKey(), x0, baseY + 14);
+            PixelFont.draw(rotated, e.getKey(), x0, baseY + 14, 1);
             rotated.dispose();
             gi++;
         }
@@ -103,7 +101,7 @@ public final class BenchChart {
             g.setColor(PALETTE[s % PALETTE.length]);
             g.fillRect(plotLeft, ly - 10, 12, 12);
             g.setColor(Color.BLACK);
-            g.drawString(series.get(s), plotLeft + 20, ly);
+            PixelFont.draw(g, series.get(s), plotLeft + 20, ly, 1);
             ly += 20;
         }
         di = 0;
@@ -111,7 +109,8 @@ public final class BenchChart {
             g.setColor(PALETTE[(series.size() + di) % PALETTE.length].darker());
             g.drawLine(plotLeft, ly - 4, plotLeft + 12, ly - 4);
             g.setColor(Color.BLACK);
-            g.drawString(String.format(Locale.ROOT, "copy bandwidth %.0f GB/s: %s", c.getValue(), c.getKey()), plotLeft + 20, ly);
+            PixelFont.draw(g, String.format(Locale.ROOT, "copy bandwidth %.0f GB/s: %s", c.getValue(), c.getKey()),
+                    plotLeft + 20, ly, 1);
             ly += 20;
             di++;
         }

@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
  */
 final class HostRegion {
     /** Below this many bytes a copy is not worth splitting. */
-    private static final int PARALLEL_BYTES = 4 << 20;
+    private static final int PARALLEL_BYTES = 1 << 20;
 
     private final float[] floats;
     private final long[] longs;

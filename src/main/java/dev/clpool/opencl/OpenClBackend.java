@@ -49,7 +49,7 @@ public final class OpenClBackend implements Backend {
         this.transfers = Transfers.forDevice(context, queue, device.info());
         this.buffers = new BufferPool(context, CL.CL_MEM_READ_WRITE | transfers.bufferFlags(),
                 Math.min(device.info().globalMemoryBytes() / 4, IDLE_BUFFER_BYTES));
-        this.kernels = new PoolKernels(program, queue, device.info(), options.kernel());
+        this.kernels = new PoolKernels(program, queue, device.info(), options);
     }
 
     /** {@link #open(DeviceSelector, OpenClOptions)} with {@link OpenClOptions#defaults()}. */

@@ -4,20 +4,40 @@ import java.nio.file.Path;
 
 /**
  * Settings of an OpenCL engine. {@link #defaults()} reads them from system properties, so that they
- * can be set without code: {@code clpool.kernel} (auto|cell|tiled|copy), {@code clpool.maxAllocation}
+ * can be set without code: {@code clpool.kernel} (auto|cell|planes|tiled|copy), {@code clpool.maxAllocation}
  * (bytes; 0 = the device's own limit), {@code clpool.cacheDir} (the program-binary cache; {@code off}
- * disables it; default {@code $XDG_CACHE_HOME/clpool} or {@code ~/.cache/clpool}).
+ * disables it; default {@code $XDG_CACHE_HOME/clpool} or {@code ~/.cache/clpool}), and the tiled
+ * kernel's tuning, {@code clpool.tiled.localSize} and {@code clpool.tiled.tileBytes}.
  *
  * @param kernel which kernel to prefer; a kernel that cannot run a plan falls back to the automatic choice
  * @param maxAllocationBytes the largest buffer to allocate, 0 for the device's {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE};
  *     larger host tensors are pooled in chunks of whole planes
  * @param cacheDir where compiled programs are kept between runs, or {@code null} for no cache
+ * @param tiling the tiled kernel's work-group size and local memory per tile of whole planes
  */
-public record OpenClOptions(KernelChoice kernel, long maxAllocationBytes, Path cacheDir) {
+public record OpenClOptions(KernelChoice kernel, long maxAllocationBytes, Path cacheDir, Tiling tiling) {
+
+    /**
+     * Tuning of the tiled kernel.
+     *
+     * @param localSize work-items per work-group, a multiple of 32
+     * @param planeTileBytes local memory one tile of whole planes may take: smaller tiles let more
+     *     work-groups share a compute unit, larger ones hold more planes
+     */
+    public record Tiling(int localSize, long planeTileBytes) {
+        public Tiling {
+            if (localSize < 32 || localSize % 32 != 0) {
+                throw new IllegalArgumentException("tiling localSize: a multiple of 32 is required, got " + localSize);
+            }
+            if (planeTileBytes < 1024) {
+                throw new IllegalArgumentException("tiling planeTileBytes: at least 1024 is required, got " + planeTileBytes);
+            }
+        }
+    }
 
     public OpenClOptions {
-        if (kernel == null) {
-            throw new IllegalArgumentException("kernel: must not be null");
+        if (kernel == null || tiling == null) {
+            throw new IllegalArgumentException("kernel and tiling: must not be null");
         }
         if (maxAllocationBytes < 0) {
             throw new IllegalArgumentException("maxAllocationBytes: must be >= 0, got " + maxAllocationBytes);
@@ -27,18 +47,24 @@ public record OpenClOptions(KernelChoice kernel, long maxAllocationBytes, Path c
     public static OpenClOptions defaults() {
         String kernel = System.getProperty("clpool.kernel", "auto");
         long cap = Long.getLong("clpool.maxAllocation", 0L);
-        return new OpenClOptions(KernelChoice.parse(kernel), cap, ProgramCache.defaultDirectory());
+        Tiling tiling = new Tiling(Integer.getInteger("clpool.tiled.localSize", 256),
+                Long.getLong("clpool.tiled.tileBytes", 16 * 1024));
+        return new OpenClOptions(KernelChoice.parse(kernel), cap, ProgramCache.defaultDirectory(), tiling);
     }
 
     public OpenClOptions withKernel(KernelChoice choice) {
-        return new OpenClOptions(choice, maxAllocationBytes, cacheDir);
+        return new OpenClOptions(choice, maxAllocationBytes, cacheDir, tiling);
     }
 
     public OpenClOptions withMaxAllocationBytes(long bytes) {
-        return new OpenClOptions(kernel, bytes, cacheDir);
+        return new OpenClOptions(kernel, bytes, cacheDir, tiling);
     }
 
     public OpenClOptions withCacheDir(Path dir) {
-        return new OpenClOptions(kernel, maxAllocationBytes, dir);
+        return new OpenClOptions(kernel, maxAllocationBytes, dir, tiling);
+    }
+
+    public OpenClOptions withTiling(Tiling t) {
+        return new OpenClOptions(kernel, maxAllocationBytes, cacheDir, t);
     }
 }

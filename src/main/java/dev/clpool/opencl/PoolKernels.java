@@ -21,18 +21,20 @@ final class PoolKernels {
     private final ClQueue queue;
     private final DeviceInfo device;
     private final KernelChoice preference;
+    private final OpenClOptions.Tiling tiling;
 
-    PoolKernels(ClProgram program, ClQueue queue, DeviceInfo device, KernelChoice preference) {
+    PoolKernels(ClProgram program, ClQueue queue, DeviceInfo device, OpenClOptions options) {
         this.program = program;
         this.queue = queue;
         this.device = device;
-        this.preference = preference;
+        this.preference = options.kernel();
+        this.tiling = options.tiling();
     }
 
     /** The kernel that will run {@code plan}: the preferred one where it can, else the automatic choice. */
     KernelChoice choose(PoolPlan plan) {
         boolean identity = plan.depth().isIdentity() && plan.height().isIdentity() && plan.width().isIdentity();
-        boolean tiles = TiledGeometry.of(plan, plan.planes(), device, LOCAL_SIZE).isPresent();
+        boolean tiles = TiledGeometry.of(plan, plan.planes(), device, tiling).isPresent();
         switch (preference) {
             case COPY:
                 if (identity) {
@@ -105,7 +107,7 @@ final class PoolKernels {
 
     private void tiled(PoolPlan plan, long planes, ClBuffer in, ClBuffer bins, ClBuffer out, ClBuffer indices,
                        List<ClEvent> events) {
-        TiledGeometry g = TiledGeometry.of(plan, planes, device, LOCAL_SIZE).orElseThrow();
+        TiledGeometry g = TiledGeometry.of(plan, planes, device, tiling).orElseThrow();
         try (ClKernel k = program.kernel(kernelName("tiled", plan, indices))) {
             k.arg(0, in).arg(1, bins)
                     .arg(2, plan.height().inputSize()).arg(3, plan.width().inputSize())

@@ -12,7 +12,7 @@ import org.jocl.Pointer;
  */
 final class StagedTransfers implements Transfers {
     /** Bytes per staging buffer: large enough to reach PCIe's rate, small enough to pipeline. */
-    static final long STAGE_BYTES = 16L << 20;
+    static final long STAGE_BYTES = 32L << 20;
 
     private final ClContext context;
     private final ClQueue queue;

@@ -16,15 +16,14 @@ import java.util.Optional;
  * @param tiles work-groups in all
  */
 record TiledGeometry(long planesPerTile, long rowsPerTile, int localSize, long tileFloats, long tiles) {
-    /** Local memory a tile of whole planes may take: small enough for several work-groups per compute unit. */
-    static final long PLANE_TILE_BYTES = 16 * 1024;
 
     /**
      * The geometry for {@code planes} planes of a 2-d plan, or empty when tiling does not fit: a 3-d
      * plan, a plane of 2^31 cells or more, or a single output row whose input rows exceed the device's
      * local memory.
      */
-    static Optional<TiledGeometry> of(PoolPlan plan, long planes, DeviceInfo device, int localSize) {
+    static Optional<TiledGeometry> of(PoolPlan plan, long planes, DeviceInfo device, OpenClOptions.Tiling tiling) {
+        int localSize = tiling.localSize();
         if (plan.depth().inputSize() != 1 || plan.depth().outputSize() != 1 || planes == 0) {
             return Optional.empty();
         }
@@ -36,23 +35,24 @@ record TiledGeometry(long planesPerTile, long rowsPerTile, int localSize, long t
         }
         // Local memory for the tile, less a margin for what the compiler keeps there itself.
         long localLeft = device.localMemoryBytes() - 1024;
+        long planeTileBytes = Math.min(tiling.planeTileBytes(), localLeft);
         long g;
         long r;
-        long tileFloats;
-        if (planeFloats * Float.BYTES <= Math.min(PLANE_TILE_BYTES, localLeft)) {
-            g = Math.min(planes, PLANE_TILE_BYTES / (planeFloats * Float.BYTES));
+        long span;
+        if (padded(planeFloats) * Float.BYTES <= planeTileBytes) {
+            g = Math.max(1, Math.min(planes, planeTileBytes / (padded(planeFloats) * Float.BYTES)));
             r = h.outputSize();
-            tileFloats = g * planeFloats;
+            span = g * planeFloats;
         } else {
             g = 1;
             r = 1;
-            tileFloats = maxSpanRows(h, 1) * inW;
-            if (tileFloats * Float.BYTES > localLeft) {
+            span = maxSpanRows(h, 1) * inW;
+            if (padded(span) * Float.BYTES > localLeft) {
                 return Optional.empty();
             }
         }
         long tiles = ceilDiv(planes, g) * ceilDiv(h.outputSize(), r);
-        return Optional.of(new TiledGeometry(g, r, localSize, tileFloats, tiles));
+        return Optional.of(new TiledGeometry(g, r, localSize, padded(span), tiles));
     }
 
     /** The most input rows that {@code r} consecutive output rows starting at a multiple of {@code r} cover. */
@@ -63,6 +63,11 @@ record TiledGeometry(long planesPerTile, long rowsPerTile, int localSize, long t
             most = Math.max(most, axis.end(last) - axis.start(oh0));
         }
         return most;
+    }
+
+    /** Floats of local memory for a span of {@code n}: the kernel's PAD leaves one spare every 32. */
+    private static long padded(long n) {
+        return n + n / 32 + 1;
     }
 
     private static long ceilDiv(long a, long b) {
