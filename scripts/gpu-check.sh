@@ -3,7 +3,8 @@
 #   1. start-up: a fresh JVM compiling the kernels, then one loading them from the program cache;
 #   2. correctness: the suite's OpenCL tests (golden cases, OpenCL against Java, validation,
 #      lifecycle and fault injection) on the GPU, once per kernel family;
-#   3. the GPU benchmark suite with each kernel forced, then with the automatic choice and transfers.
+#   3. the GPU benchmark suite with the automatic kernel choice, and the transfer rates.
+# (scripts/gpu-sweep.sh times each kernel and tuning instead.)
 # Everything goes to $OUT (default gpu-results/): log.txt and the benchmark JSON, Markdown and PNG.
 # For a dry run elsewhere: SUITE=cpu HEAP=4g RUNS=2 bash scripts/gpu-check.sh
 set -u
@@ -37,13 +38,8 @@ for k in auto cell tiled; do
   CI=true bash .gpu/run.sh java -Dclpool.kernel=$k "${junit[@]}" 2>&1 | grep -E "tests (successful|failed|found)|=>|MethodSource" | head -40 >> "$log"
 done
 
-for k in cell tiled; do
-  step "bench, kernel $k"
-  bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --suite "$suite" --device opencl --kernel $k --runs $(( (runs + 1) / 2 )) \
-      --json "$out/bench-$k.json" 2>/dev/null >> "$log"
-done
 step "bench, automatic choice, with transfers"
 bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --suite "$suite" --device opencl --runs "$runs" --transfers \
-    --json "$out/bench-auto.json" --markdown "$out/bench-auto.md" --png "$out/bench-auto.png" 2>/dev/null >> "$log"
+    --json "$out/bench-auto.json" --markdown "$out/bench-auto.md" --png "$out/bench-auto.png" 2>"$out/bench-stderr.txt" >> "$log"
 step "done"
 tail -60 "$log"

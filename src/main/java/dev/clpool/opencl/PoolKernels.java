@@ -57,9 +57,13 @@ final class PoolKernels {
         if (!device.isGpu()) {
             return plan.planes() >= 4L * device.computeUnits() ? KernelChoice.PLANES : KernelChoice.CELL;
         }
-        // Tiling pays where bins hold several cells to reduce: it reads each input once, coalesced.
+        // From the H200 sweep (BENCHMARKS.md): tiling pays where bins hold several cells, except for
+        // max over planes too large to tile whole, where a work-item's serial scan of a large bin in
+        // local memory loses to scanning it in global memory.
         long binCells = plan.inputPlaneSize() / Math.max(1, plan.outputPlaneSize());
-        return tiles && binCells >= 4 ? KernelChoice.TILED : KernelChoice.CELL;
+        boolean wholePlanes = plan.inputPlaneSize() * Float.BYTES <= TiledGeometry.WHOLE_PLANE_BYTES;
+        boolean tiledWins = plan.op().mode() == PoolMode.AVG || wholePlanes;
+        return tiles && binCells >= 4 && tiledWins ? KernelChoice.TILED : KernelChoice.CELL;
     }
 
     /**

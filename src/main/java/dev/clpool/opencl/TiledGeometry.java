@@ -16,14 +16,15 @@ import java.util.Optional;
  * @param tiles work-groups in all
  */
 record TiledGeometry(long planesPerTile, long rowsPerTile, int localSize, long tileFloats, long tiles) {
+    /** The largest plane the automatic tuning tiles whole; larger planes are tiled in row bands. */
+    static final long WHOLE_PLANE_BYTES = 32768;
 
     /**
      * The geometry for {@code planes} planes of a 2-d plan, or empty when tiling does not fit: a 3-d
      * plan, a plane of 2^31 cells or more, or a single output row whose input rows exceed the device's
      * local memory.
      */
-    static Optional<TiledGeometry> of(PoolPlan plan, long planes, DeviceInfo device, OpenClOptions.Tiling tiling) {
-        int localSize = tiling.localSize();
+    static Optional<TiledGeometry> of(PoolPlan plan, long planes, DeviceInfo device, OpenClOptions.Tiling preferred) {
         if (plan.depth().inputSize() != 1 || plan.depth().outputSize() != 1 || planes == 0) {
             return Optional.empty();
         }
@@ -33,6 +34,8 @@ record TiledGeometry(long planesPerTile, long rowsPerTile, int localSize, long t
         if (planeFloats > Integer.MAX_VALUE) {
             return Optional.empty(); // the kernel indexes within a plane with ints
         }
+        OpenClOptions.Tiling tiling = preferred.forPlanes(planeFloats * Float.BYTES);
+        int localSize = tiling.localSize();
         // Local memory for the tile, less a margin for what the compiler keeps there itself.
         long localLeft = device.localMemoryBytes() - 1024;
         long planeTileBytes = Math.min(tiling.planeTileBytes(), localLeft);
