@@ -3,7 +3,8 @@
 #   1. start-up: a fresh JVM compiling the kernels, then one loading them from the program cache;
 #   2. correctness: the suite's OpenCL tests (golden cases, OpenCL against Java, validation,
 #      lifecycle and fault injection) on the GPU, once per kernel family;
-#   3. the GPU benchmark suite with the automatic kernel choice, and the transfer rates.
+#   3. the GPU benchmark suite with the automatic kernel choice, and the transfer rates;
+#   4. PyTorch CUDA on the same shapes, where the machine has it, for same-run ratios.
 # (scripts/gpu-sweep.sh times each kernel and tuning instead.)
 # Everything goes to $OUT (default gpu-results/): log.txt and the benchmark JSON, Markdown and PNG.
 # For a dry run elsewhere: SUITE=cpu HEAP=4g RUNS=2 bash scripts/gpu-check.sh
@@ -41,5 +42,9 @@ done
 step "bench, automatic choice, with transfers"
 bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --suite "$suite" --device opencl --runs "$runs" --transfers \
     --json "$out/bench-auto.json" --markdown "$out/bench-auto.md" --png "$out/bench-auto.png" 2>"$out/bench-stderr.txt" >> "$log"
+if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
+  step "PyTorch CUDA on the same shapes"
+  python3 scripts/torch_gpu_peer.py --runs 50 --json "$out/torch-gpu.json" >> "$log" 2>&1
+fi
 step "done"
 tail -60 "$log"
