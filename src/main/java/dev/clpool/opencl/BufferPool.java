@@ -3,6 +3,7 @@ package dev.clpool.opencl;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
+import org.jocl.CL;
 
 /**
  * Device buffers kept for reuse. Fresh memory is expensive: drivers allocate and clear it, and on
@@ -37,7 +38,25 @@ final class BufferPool implements AutoCloseable {
                 }
             }
         }
-        return new Lease(ClBuffer.allocate(context, flags, bytes, "device buffer"));
+        try {
+            return new Lease(ClBuffer.allocate(context, flags, bytes, "device buffer"));
+        } catch (ClException e) {
+            // Memory held idle here may be what the device lacks: free it and try once more.
+            boolean outOfMemory = e.status() == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE || e.status() == CL.CL_OUT_OF_RESOURCES;
+            if (!outOfMemory || freeIdle() == 0) {
+                throw e;
+            }
+            return new Lease(ClBuffer.allocate(context, flags, bytes, "device buffer"));
+        }
+    }
+
+    /** Frees every idle buffer; returns how many bytes that released. */
+    private synchronized long freeIdle() {
+        long freed = idleBytes;
+        idle.forEach(ClBuffer::close);
+        idle.clear();
+        idleBytes = 0;
+        return freed;
     }
 
     private synchronized void giveBack(ClBuffer b) {
@@ -58,9 +77,7 @@ final class BufferPool implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        idle.forEach(ClBuffer::close);
-        idle.clear();
-        idleBytes = 0;
+        freeIdle();
     }
 
     /** One use of a pooled buffer. */

@@ -4,15 +4,20 @@ import dev.clpool.DType;
 import dev.clpool.DeviceTensor;
 import dev.clpool.Shape;
 
-/** A tensor in an OpenCL buffer of one {@link OpenClBackend}; an empty tensor has no buffer. */
+/**
+ * A tensor in an OpenCL buffer of one {@link OpenClBackend}, valid while the session that holds it
+ * lasts; an empty tensor has no buffer.
+ */
 final class ClTensor implements DeviceTensor {
     final OpenClBackend owner;
+    final DeviceSession session;
     private final Shape shape;
     private final DType dtype;
     private final BufferPool.Lease buffer;
 
-    ClTensor(OpenClBackend owner, Shape shape, DType dtype, BufferPool.Lease buffer) {
+    ClTensor(OpenClBackend owner, DeviceSession session, Shape shape, DType dtype, BufferPool.Lease buffer) {
         this.owner = owner;
+        this.session = session;
         this.shape = shape;
         this.dtype = dtype;
         this.buffer = buffer;

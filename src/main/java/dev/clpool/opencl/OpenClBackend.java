@@ -1,55 +1,46 @@
 package dev.clpool.opencl;
 
-import dev.clpool.AdaptivePool;
 import dev.clpool.Backend;
 import dev.clpool.DType;
 import dev.clpool.DevicePoolResult;
 import dev.clpool.DeviceSelector;
 import dev.clpool.DeviceTensor;
-import dev.clpool.OutputSize;
 import dev.clpool.Shape;
 import dev.clpool.Tensor;
-import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import org.jocl.CL;
-import org.jocl.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pools on one OpenCL device. Owns the device's context, an in-order queue, the built program and the
- * host transfer route; each call owns its buffers and kernel objects, so calls from several threads
- * share no mutable state but the transfer route, which serialises itself.
+ * Pools on one OpenCL device through a {@link DeviceSession}. Each call owns its buffers and kernel
+ * objects, so calls from several threads share no mutable state but the transfer route, which
+ * serialises itself. A failure that leaves the context or queue unusable ends that call with its
+ * {@link ClException}, and the session is rebuilt so that the next call works.
  */
 public final class OpenClBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
     private static final AtomicBoolean CHAINING_WARNED = new AtomicBoolean();
-    private static final String PROGRAM = "pooling";
-    /** Idle device memory kept for reuse at most (a quarter of the device's, if less). */
-    private static final long IDLE_BUFFER_BYTES = 4L << 30;
+    /** Statuses after which a context or queue cannot be trusted: the session is rebuilt. */
+    private static final Set<Integer> SESSION_LOST = Set.of(CL.CL_OUT_OF_RESOURCES, CL.CL_DEVICE_NOT_AVAILABLE,
+            CL.CL_INVALID_CONTEXT, CL.CL_INVALID_COMMAND_QUEUE, CL.CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
 
     private final ClDevice device;
     private final OpenClOptions options;
-    private final ClContext context;
-    private final ClQueue queue;
-    private final ClProgram program;
-    private final Transfers transfers;
-    private final BufferPool buffers;
-    private final PoolKernels kernels;
+    /** Calls hold the read lock while they use the session; replacing it takes the write lock. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private DeviceSession session;
+    private boolean closed;
 
-    private OpenClBackend(ClDevice device, OpenClOptions options, ClContext context, ClQueue queue, ClProgram program) {
+    private OpenClBackend(ClDevice device, OpenClOptions options, DeviceSession session) {
         this.device = device;
         this.options = options;
-        this.context = context;
-        this.queue = queue;
-        this.program = program;
-        this.transfers = Transfers.forDevice(context, queue, device.info());
-        this.buffers = new BufferPool(context, CL.CL_MEM_READ_WRITE | transfers.bufferFlags(),
-                Math.min(device.info().globalMemoryBytes() / 4, IDLE_BUFFER_BYTES));
-        this.kernels = new PoolKernels(program, queue, device.info(), options);
+        this.session = session;
     }
 
     /** {@link #open(DeviceSelector, OpenClOptions)} with {@link OpenClOptions#defaults()}. */
@@ -71,24 +62,7 @@ public final class OpenClBackend implements Backend {
                     + "LD_PRELOAD={} (signal chaining) to prevent that",
                     SignalChaining.library().map(Path::toString).orElse("$JAVA_HOME/lib/libjsig.so"));
         }
-        ClContext context = ClContext.create(device);
-        ClQueue queue = null;
-        try {
-            queue = ClQueue.create(context, device);
-            String source = KernelSources.program(KernelSources.POOLING);
-            ClProgram program = ProgramCache.build(context, device, PROGRAM, source, buildOptions(device.info()), options.cacheDir());
-            return new OpenClBackend(device, options, context, queue, program);
-        } catch (RuntimeException e) {
-            if (queue != null) {
-                queue.close();
-            }
-            context.close();
-            throw e;
-        }
-    }
-
-    static String buildOptions(DeviceInfo info) {
-        return info.correctlyRoundedDivide() ? "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt" : "-cl-std=CL1.2";
+        return new OpenClBackend(device, options, DeviceSession.open(device, options));
     }
 
     /** What the device reports of itself. */
@@ -98,7 +72,7 @@ public final class OpenClBackend implements Backend {
 
     /** The kernel this backend runs {@code plan} with. */
     public KernelChoice kernelFor(PoolPlan plan) {
-        return kernels.choose(plan);
+        return call(s -> s.kernels.choose(plan));
     }
 
     @Override
@@ -106,82 +80,94 @@ public final class OpenClBackend implements Backend {
         long inPlane = plan.inputPlaneSize();
         long outPlane = plan.outputPlaneSize();
         long chunk = planesPerChunk(plan, indices != null);
-        try (ClBuffer bins = binTable(plan)) {
-            for (long p0 = 0; p0 < plan.planes(); p0 += chunk) {
-                long n = Math.min(chunk, plan.planes() - p0);
-                try (BufferPool.Lease in = buffers.acquire(n * inPlane * Float.BYTES);
-                     BufferPool.Lease out = buffers.acquire(n * outPlane * Float.BYTES);
-                     BufferPool.Lease idx = indices == null ? null : buffers.acquire(n * outPlane * Long.BYTES)) {
-                    transfers.write(in.buffer, 0, HostRegion.of(input, p0 * inPlane, n * inPlane));
-                    kernels.run(plan, n, in.buffer, bins, out.buffer, idx == null ? null : idx.buffer);
-                    transfers.read(out.buffer, 0, HostRegion.of(values, p0 * outPlane, n * outPlane));
-                    if (idx != null) {
-                        transfers.read(idx.buffer, 0, HostRegion.of(indices, p0 * outPlane, n * outPlane));
+        call(s -> {
+            try (ClBuffer bins = s.binTable(plan)) {
+                for (long p0 = 0; p0 < plan.planes(); p0 += chunk) {
+                    long n = Math.min(chunk, plan.planes() - p0);
+                    try (BufferPool.Lease in = s.buffers.acquire(n * inPlane * Float.BYTES);
+                         BufferPool.Lease out = s.buffers.acquire(n * outPlane * Float.BYTES);
+                         BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(n * outPlane * Long.BYTES)) {
+                        s.transfers.write(in.buffer, 0, HostRegion.of(input, p0 * inPlane, n * inPlane));
+                        s.kernels.run(plan, n, in.buffer, bins, out.buffer, idx == null ? null : idx.buffer);
+                        s.transfers.read(out.buffer, 0, HostRegion.of(values, p0 * outPlane, n * outPlane));
+                        if (idx != null) {
+                            s.transfers.read(idx.buffer, 0, HostRegion.of(indices, p0 * outPlane, n * outPlane));
+                        }
                     }
                 }
             }
-        }
+            return null;
+        });
     }
 
     @Override
     public DeviceTensor upload(Tensor host) {
         float[] data = host.floats();
-        BufferPool.Lease buffer = data.length == 0 ? null : allocateWithin(data.length * (long) Float.BYTES, "input " + host.shape());
-        try {
-            if (buffer != null) {
-                transfers.write(buffer.buffer, 0, HostRegion.of(data, 0, data.length));
+        long bytes = data.length * (long) Float.BYTES;
+        checkAllocation(bytes, "input " + host.shape());
+        return call(s -> {
+            BufferPool.Lease buffer = data.length == 0 ? null : s.buffers.acquire(bytes);
+            try {
+                if (buffer != null) {
+                    s.transfers.write(buffer.buffer, 0, HostRegion.of(data, 0, data.length));
+                }
+                return new ClTensor(this, s, host.shape(), DType.FLOAT32, buffer);
+            } catch (RuntimeException e) {
+                if (buffer != null) {
+                    buffer.close();
+                }
+                throw e;
             }
-            return new ClTensor(this, host.shape(), DType.FLOAT32, buffer);
-        } catch (RuntimeException e) {
-            if (buffer != null) {
-                buffer.close();
-            }
-            throw e;
-        }
+        });
     }
 
     @Override
     public Tensor download(DeviceTensor tensor) {
-        ClTensor t = own(tensor);
-        int n = Math.toIntExact(t.shape().elementCount());
-        if (t.dtype() == DType.INT64) {
-            long[] data = new long[n];
-            if (n > 0) {
-                transfers.read(t.buffer(), 0, HostRegion.of(data, 0, n));
+        return call(s -> {
+            ClTensor t = own(tensor, s);
+            int n = Math.toIntExact(t.shape().elementCount());
+            if (t.dtype() == DType.INT64) {
+                long[] data = new long[n];
+                if (n > 0) {
+                    s.transfers.read(t.buffer(), 0, HostRegion.of(data, 0, n));
+                }
+                return Tensor.ofInt64(data, t.shape());
             }
-            return Tensor.ofInt64(data, t.shape());
-        }
-        float[] data = new float[n];
-        if (n > 0) {
-            transfers.read(t.buffer(), 0, HostRegion.of(data, 0, n));
-        }
-        return Tensor.of(data, t.shape());
+            float[] data = new float[n];
+            if (n > 0) {
+                s.transfers.read(t.buffer(), 0, HostRegion.of(data, 0, n));
+            }
+            return Tensor.of(data, t.shape());
+        });
     }
 
     @Override
     public DevicePoolResult pool(PoolPlan plan, DeviceTensor input) {
-        ClTensor in = own(input);
         boolean withIndices = plan.op().withIndices();
         Shape shape = plan.outputShape();
-        if (plan.isEmpty()) {
-            return new DevicePoolResult(new ClTensor(this, shape, DType.FLOAT32, null),
-                    withIndices ? new ClTensor(this, shape, DType.INT64, null) : null, 0);
-        }
         long n = plan.outputElements();
-        BufferPool.Lease out = allocateWithin(n * Float.BYTES, "values " + shape);
-        BufferPool.Lease idx = null;
-        try (ClBuffer bins = binTable(plan)) {
-            idx = withIndices ? allocateWithin(n * Long.BYTES, "indices " + shape) : null;
-            long nanos = kernels.run(plan, plan.planes(), in.buffer(), bins, out.buffer, idx == null ? null : idx.buffer);
-            return new DevicePoolResult(new ClTensor(this, shape, DType.FLOAT32, out),
-                    idx == null ? null : new ClTensor(this, shape, DType.INT64, idx), nanos);
-        } catch (RuntimeException e) {
-            out.close();
-            if (idx != null) {
-                idx.close();
+        checkAllocation(n * (withIndices ? Long.BYTES : Float.BYTES), "output " + shape);
+        return call(s -> {
+            ClTensor in = own(input, s);
+            if (plan.isEmpty()) {
+                return new DevicePoolResult(new ClTensor(this, s, shape, DType.FLOAT32, null),
+                        withIndices ? new ClTensor(this, s, shape, DType.INT64, null) : null, 0);
             }
-            throw e;
-        }
+            BufferPool.Lease out = s.buffers.acquire(n * Float.BYTES);
+            BufferPool.Lease idx = null;
+            try (ClBuffer bins = s.binTable(plan)) {
+                idx = withIndices ? s.buffers.acquire(n * Long.BYTES) : null;
+                long nanos = s.kernels.run(plan, plan.planes(), in.buffer(), bins, out.buffer, idx == null ? null : idx.buffer);
+                return new DevicePoolResult(new ClTensor(this, s, shape, DType.FLOAT32, out),
+                        idx == null ? null : new ClTensor(this, s, shape, DType.INT64, idx), nanos);
+            } catch (RuntimeException e) {
+                out.close();
+                if (idx != null) {
+                    idx.close();
+                }
+                throw e;
+            }
+        });
     }
 
     /**
@@ -190,28 +176,7 @@ public final class OpenClBackend implements Backend {
      * the ceiling for memory-bound kernels, against which benchmarks are measured.
      */
     public double measureCopyBandwidth(long bytes, int runs) {
-        long floats = Math.min(bytes, maxAllocationBytes()) / Float.BYTES / 1024 * 1024;
-        PoolPlan copy = PoolPlan.of(Shape.of(1, floats / 1024, 1024), AdaptivePool.avg2d(OutputSize.ofNullable(null, null)));
-        long n = floats * Float.BYTES;
-        try (BufferPool.Lease a = buffers.acquire(n); BufferPool.Lease b = buffers.acquire(n); ClBuffer bins = binTable(copy)) {
-            long[] viaCopy = new long[runs];
-            long[] viaKernel = new long[runs];
-            for (int r = -1; r < runs; r++) {
-                long t;
-                try (ClEvent e = a.buffer.copyTo(queue, b.buffer, n)) {
-                    t = e.deviceNanos();
-                }
-                long k = kernels.run(KernelChoice.COPY, copy, 1, a.buffer, bins, b.buffer, null);
-                if (r >= 0) {
-                    viaCopy[r] = t;
-                    viaKernel[r] = k;
-                }
-            }
-            Arrays.sort(viaCopy);
-            Arrays.sort(viaKernel);
-            long best = Math.min(viaCopy[runs / 2], viaKernel[runs / 2]);
-            return 2.0 * n / best;
-        }
+        return call(s -> DeviceMeasurements.copyBandwidth(s, Math.min(bytes, maxAllocationBytes()), runs));
     }
 
     /**
@@ -220,43 +185,7 @@ public final class OpenClBackend implements Backend {
      * PCIe ceiling), and what clpool's {@link #upload} and {@link #download} of a Java array reach.
      */
     public TransferRates measureTransfers(long bytes, int runs) {
-        int floats = Math.toIntExact(Math.min(bytes, maxAllocationBytes()) / Float.BYTES);
-        long n = (long) floats * Float.BYTES;
-        float[] host = new float[floats];
-        double[] pinnedWrite = new double[runs];
-        double[] pinnedRead = new double[runs];
-        double[] upload = new double[runs];
-        double[] download = new double[runs];
-        try (BufferPool.Lease device = buffers.acquire(n);
-             ClBuffer pinned = ClBuffer.allocate(context, CL.CL_MEM_ALLOC_HOST_PTR | CL.CL_MEM_READ_WRITE, n, "pinned host buffer")) {
-            java.nio.ByteBuffer mapped = pinned.map(queue, CL.CL_MAP_READ | CL.CL_MAP_WRITE, 0, n);
-            try {
-                for (int r = -1; r < runs; r++) {
-                    long w;
-                    try (ClEvent e = device.buffer.writeAsync(queue, 0, n, Pointer.to(mapped))) {
-                        w = e.deviceNanos();
-                    }
-                    long rd;
-                    try (ClEvent e = device.buffer.readAsync(queue, 0, n, Pointer.to(mapped))) {
-                        rd = e.deviceNanos();
-                    }
-                    long t0 = System.nanoTime();
-                    transfers.write(device.buffer, 0, HostRegion.of(host, 0, floats));
-                    long t1 = System.nanoTime();
-                    transfers.read(device.buffer, 0, HostRegion.of(host, 0, floats));
-                    long t2 = System.nanoTime();
-                    if (r >= 0) {
-                        pinnedWrite[r] = n / (double) w;
-                        pinnedRead[r] = n / (double) rd;
-                        upload[r] = n / (double) (t1 - t0);
-                        download[r] = n / (double) (t2 - t1);
-                    }
-                }
-            } finally {
-                pinned.unmap(queue, mapped);
-            }
-        }
-        return new TransferRates(median(pinnedWrite), median(pinnedRead), median(upload), median(download));
+        return call(s -> DeviceMeasurements.transfers(s, Math.min(bytes, maxAllocationBytes()), runs));
     }
 
     /**
@@ -270,15 +199,63 @@ public final class OpenClBackend implements Backend {
     public record TransferRates(double pinnedWriteGbps, double pinnedReadGbps, double uploadGbps, double downloadGbps) {
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
+    /**
+     * Runs {@code work} on the current session. When it fails with a status that leaves the session
+     * unusable, the session is rebuilt (once the calls still using it are done) before the failure is
+     * rethrown, so that the next call succeeds.
+     */
+    private <T> T call(Function<DeviceSession, T> work) {
+        DeviceSession s;
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("this OpenCL backend (" + description() + ") is closed");
+            }
+            s = session;
+            try {
+                return work.apply(s);
+            } catch (ClException e) {
+                if (!SESSION_LOST.contains(e.status())) {
+                    throw e;
+                }
+                lock.readLock().unlock();
+                try {
+                    rebuild(s, e);
+                } finally {
+                    lock.readLock().lock();
+                }
+                throw e;
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
-    private ClTensor own(DeviceTensor tensor) {
+    private void rebuild(DeviceSession failed, ClException cause) {
+        lock.writeLock().lock();
+        try {
+            if (closed || session != failed) {
+                return; // closed meanwhile, or another call rebuilt it already
+            }
+            LOG.warn("OpenCL session on {} lost ({}); rebuilding it", device.info().name(), cause.getMessage());
+            DeviceSession fresh = DeviceSession.open(device, options);
+            failed.close();
+            session = fresh;
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            LOG.warn("rebuilding the OpenCL session failed; the next call will try again: {}", e.toString());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private ClTensor own(DeviceTensor tensor, DeviceSession s) {
         if (!(tensor instanceof ClTensor t) || t.owner != this) {
             throw new IllegalArgumentException("input: " + tensor + " does not belong to this engine (" + description() + ")");
+        }
+        if (t.session != s) {
+            throw new IllegalStateException("input: " + tensor + " was on the device before its session was rebuilt"
+                    + " after an OpenCL failure; upload it again");
         }
         return t;
     }
@@ -301,31 +278,11 @@ public final class OpenClBackend implements Backend {
         return cap / perPlane;
     }
 
-    private BufferPool.Lease allocateWithin(long bytes, String name) {
+    private void checkAllocation(long bytes, String name) {
         if (bytes > maxAllocationBytes()) {
             throw new IllegalArgumentException(name + ": " + bytes + " bytes exceed the device's largest allocation ("
                     + maxAllocationBytes() + " bytes); pool host tensors, which are split into chunks, instead");
         }
-        return buffers.acquire(bytes);
-    }
-
-    /** The bins of the three axes as the kernels read them: starts then ends, for D, H, W in turn. */
-    private ClBuffer binTable(PoolPlan plan) {
-        AxisBins[] axes = {plan.depth(), plan.height(), plan.width()};
-        int length = 0;
-        for (AxisBins a : axes) {
-            length = Math.addExact(length, Math.multiplyExact(2, Math.toIntExact(a.outputSize())));
-        }
-        long[] table = new long[length];
-        int at = 0;
-        for (AxisBins a : axes) {
-            long[] starts = a.starts();
-            long[] ends = a.ends();
-            System.arraycopy(starts, 0, table, at, starts.length);
-            System.arraycopy(ends, 0, table, at + starts.length, ends.length);
-            at += starts.length + ends.length;
-        }
-        return ClBuffer.copyOf(context, CL.CL_MEM_READ_ONLY, Pointer.to(table), (long) table.length * Long.BYTES, "bin table");
     }
 
     @Override
@@ -340,10 +297,14 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void close() {
-        buffers.close();
-        transfers.close();
-        program.close();
-        queue.close();
-        context.close();
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                session.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 }

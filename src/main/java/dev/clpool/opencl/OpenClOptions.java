@@ -39,11 +39,13 @@ public record OpenClOptions(KernelChoice kernel, long maxAllocationBytes, Path c
         }
 
         /**
-         * The tuning for planes of {@code planeBytes}: small planes (up to 4 KiB) in small groups with
-         * 8 KiB tiles, so that many groups share a compute unit; larger ones in groups of 256 with 32 KiB.
+         * The tuning for planes of {@code planeBytes} with {@code cellsPerPlane} output cells, from the
+         * H200 sweep in BENCHMARKS.md: planes up to 4 KiB in groups of 64 with 8 KiB tiles, so that
+         * many groups share a compute unit, unless such a tile would leave fewer than 32 cells (a warp)
+         * to compute, as in global pooling; larger planes in groups of 256 with 32 KiB.
          */
-        Tiling forPlanes(long planeBytes) {
-            boolean small = planeBytes <= 4096;
+        Tiling forPlanes(long planeBytes, long cellsPerPlane) {
+            boolean small = planeBytes <= 4096 && (8192 / planeBytes) * cellsPerPlane >= 32;
             return new Tiling(localSize != 0 ? localSize : small ? 64 : 256,
                     planeTileBytes != 0 ? planeTileBytes : small ? 8192 : 32768);
         }

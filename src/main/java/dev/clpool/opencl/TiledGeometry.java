@@ -34,7 +34,7 @@ record TiledGeometry(long planesPerTile, long rowsPerTile, int localSize, long t
         if (planeFloats > Integer.MAX_VALUE) {
             return Optional.empty(); // the kernel indexes within a plane with ints
         }
-        OpenClOptions.Tiling tiling = preferred.forPlanes(planeFloats * Float.BYTES);
+        OpenClOptions.Tiling tiling = preferred.forPlanes(planeFloats * Float.BYTES, plan.outputPlaneSize());
         int localSize = tiling.localSize();
         // Local memory for the tile, less a margin for what the compiler keeps there itself.
         long localLeft = device.localMemoryBytes() - 1024;
