@@ -9,7 +9,7 @@
 // another, chunk = span = a run of cells and step = 1, so that each core streams through memory.
 
 #define CELL_PARAMS                                                                         \
-    __global const float* in, __global const long* bins,                                    \
+    __global const elem_t* in, __global const long* bins,                                    \
     const long ID, const long IH, const long IW,                                            \
     const long OD, const long OH, const long OW,                                            \
     const ulong count, const ulong chunk, const ulong span, const ulong step
@@ -49,48 +49,48 @@ inline void cell_coordinates(const ulong o, const bool narrow, const long OD, co
     const long d0 = D_START(od), d1 = D_END(od);                                            \
     const long h0 = H_START(oh), h1 = H_END(oh);                                            \
     const long w0 = W_START(ow), w1 = W_END(ow);                                            \
-    __global const float* src = in + plane * (ulong)(ID * IH * IW);
+    __global const elem_t* src = in + plane * (ulong)(ID * IH * IW);
 
-__kernel void cell_avg(CELL_PARAMS, __global float* out) {
+__kernel void cell_avg(CELL_PARAMS, __global elem_t* out) {
     CELL_LOOP
-        float sum = 0.0f;
+        acc_t sum = 0;
         for (long d = d0; d < d1; d++) {
             for (long h = h0; h < h1; h++) {
-                __global const float* row = src + (d * IH + h) * IW;
+                const long row = (d * IH + h) * IW;
                 for (long w = w0; w < w1; w++) {
-                    sum += row[w];
+                    sum += LOAD(src, row + w);
                 }
             }
         }
-        out[o] = sum / (float)(d1 - d0) / (float)(h1 - h0) / (float)(w1 - w0);
+        STORE(out, o, sum / (acc_t)(d1 - d0) / (acc_t)(h1 - h0) / (acc_t)(w1 - w0));
     }
 }
 
 // The bin's maximum m and its index mi, by PyTorch's row-major scan.
 #define CELL_MAX                                                                            \
-    float m = -INFINITY;                                                                    \
+    acc_t m = -INFINITY;                                                                    \
     long mi = (d0 * IH + h0) * IW + w0;                                                     \
     for (long d = d0; d < d1; d++) {                                                        \
         for (long h = h0; h < h1; h++) {                                                    \
             const long row = (d * IH + h) * IW;                                             \
             for (long w = w0; w < w1; w++) {                                                \
-                const float v = src[row + w];                                               \
+                const acc_t v = LOAD(src, row + w);                                         \
                 MAX_STEP(m, mi, v, row + w)                                                 \
             }                                                                               \
         }                                                                                   \
     }
 
-__kernel void cell_max(CELL_PARAMS, __global float* out) {
+__kernel void cell_max(CELL_PARAMS, __global elem_t* out) {
     CELL_LOOP
         CELL_MAX
-        out[o] = m;
+        STORE(out, o, m);
     }
 }
 
-__kernel void cell_max_indices(CELL_PARAMS, __global float* out, __global long* indices) {
+__kernel void cell_max_indices(CELL_PARAMS, __global elem_t* out, __global long* indices) {
     CELL_LOOP
         CELL_MAX
-        out[o] = m;
+        STORE(out, o, m);
         indices[o] = mi;
     }
 }

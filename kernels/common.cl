@@ -12,6 +12,17 @@
 // Build options: -cl-std=CL1.2, plus -cl-fp32-correctly-rounded-divide-sqrt where the device has it;
 // never -cl-fast-relaxed-math (it assumes no NaN or infinity).
 
+// Element storage and arithmetic types. The host builds one program per storage type (DType):
+// float by default; other types define CLPOOL_ELEMENT and these macros in the build options' prelude.
+//   elem_t: how an element is stored; acc_t: the type sums and comparisons are done in.
+//   LOAD(p, i): element i of p as acc_t; STORE(p, i, v): rounds v to elem_t and stores it.
+#ifndef CLPOOL_ELEMENT
+typedef float elem_t;
+typedef float acc_t;
+#define LOAD(p, i) ((p)[i])
+#define STORE(p, i, v) ((p)[i] = (v))
+#endif
+
 #define D_START(i) bins[(i)]
 #define D_END(i)   bins[OD + (i)]
 #define H_START(i) bins[2 * OD + (i)]

@@ -5,25 +5,25 @@
 // Entry points: copy_avg, copy_max, copy_max_indices. Work-item g handles elements g * chunk, + step,
 // ... below min(count, g * chunk + span), as in cell_pool.cl.
 
-__kernel void copy_avg(__global const float* in, __global float* out, const ulong count,
+__kernel void copy_avg(__global const elem_t* in, __global elem_t* out, const ulong count,
                        const ulong chunk, const ulong span, const ulong step) {
     for (ulong i = get_global_id(0) * chunk, end = min(count, i + span); i < end; i += step) {
-        out[i] = in[i] + 0.0f;
+        STORE(out, i, LOAD(in, i) + 0);
     }
 }
 
-__kernel void copy_max(__global const float* in, __global float* out, const ulong count,
+__kernel void copy_max(__global const elem_t* in, __global elem_t* out, const ulong count,
                        const ulong chunk, const ulong span, const ulong step) {
     for (ulong i = get_global_id(0) * chunk, end = min(count, i + span); i < end; i += step) {
-        out[i] = in[i];
+        STORE(out, i, LOAD(in, i));
     }
 }
 
-__kernel void copy_max_indices(__global const float* in, __global float* out, const ulong count,
+__kernel void copy_max_indices(__global const elem_t* in, __global elem_t* out, const ulong count,
                                const ulong chunk, const ulong span, const ulong step,
                                __global long* indices, const ulong planeSize) {
     for (ulong i = get_global_id(0) * chunk, end = min(count, i + span); i < end; i += step) {
-        out[i] = in[i];
+        STORE(out, i, LOAD(in, i));
         indices[i] = (long)(i % planeSize);
     }
 }

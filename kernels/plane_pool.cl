@@ -7,7 +7,7 @@
 // Work-item g pools planes [g * chunk, min(planes, (g + 1) * chunk)).
 
 #define PLANE_PARAMS                                                                        \
-    __global const float* in, __global const long* bins,                                    \
+    __global const elem_t* in, __global const long* bins,                                    \
     const long ID, const long IH, const long IW,                                            \
     const long OD, const long OH, const long OW,                                            \
     const ulong planes, const ulong chunk
@@ -35,47 +35,47 @@
     const ulong last = min(planes, first + chunk);                                          \
     ulong p = first;
 
-__kernel void plane_avg(PLANE_PARAMS, __global float* out) {
+__kernel void plane_avg(PLANE_PARAMS, __global elem_t* out) {
     PLANE_RUN
     for (; p + 4 <= last; p += 4) {
-        __global const float* a = in + p * inPlane;
-        __global float* y = out + p * outPlane;
+        __global const elem_t* a = in + p * inPlane;
+        __global elem_t* y = out + p * outPlane;
         PLANE_CELLS
-            float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+            acc_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             FOR_BIN_CELL {
-                s0 += a[i];
-                s1 += a[i + inPlane];
-                s2 += a[i + 2 * inPlane];
-                s3 += a[i + 3 * inPlane];
+                s0 += LOAD(a, i);
+                s1 += LOAD(a, i + inPlane);
+                s2 += LOAD(a, i + 2 * inPlane);
+                s3 += LOAD(a, i + 3 * inPlane);
             }
-            const float kd = (float)(d1 - d0), kh = (float)(h1 - h0), kw = (float)(w1 - w0);
-            y[o] = s0 / kd / kh / kw;
-            y[o + outPlane] = s1 / kd / kh / kw;
-            y[o + 2 * outPlane] = s2 / kd / kh / kw;
-            y[o + 3 * outPlane] = s3 / kd / kh / kw;
+            const acc_t kd = (acc_t)(d1 - d0), kh = (acc_t)(h1 - h0), kw = (acc_t)(w1 - w0);
+            STORE(y, o, s0 / kd / kh / kw);
+            STORE(y, o + outPlane, s1 / kd / kh / kw);
+            STORE(y, o + 2 * outPlane, s2 / kd / kh / kw);
+            STORE(y, o + 3 * outPlane, s3 / kd / kh / kw);
         }
     }
     for (; p < last; p++) {
-        __global const float* a = in + p * inPlane;
-        __global float* y = out + p * outPlane;
+        __global const elem_t* a = in + p * inPlane;
+        __global elem_t* y = out + p * outPlane;
         PLANE_CELLS
-            float s = 0.0f;
+            acc_t s = 0;
             FOR_BIN_CELL {
-                s += a[i];
+                s += LOAD(a, i);
             }
-            y[o] = s / (float)(d1 - d0) / (float)(h1 - h0) / (float)(w1 - w0);
+            STORE(y, o, s / (acc_t)(d1 - d0) / (acc_t)(h1 - h0) / (acc_t)(w1 - w0));
         }
     }
 }
 
 // Four planes' maxima and indices at the cell's bin, by PyTorch's row-major scan.
 #define MAX4                                                                                \
-            float m0 = -INFINITY, m1 = -INFINITY, m2 = -INFINITY, m3 = -INFINITY;           \
+            acc_t m0 = -INFINITY, m1 = -INFINITY, m2 = -INFINITY, m3 = -INFINITY;           \
             const long firstCell = (d0 * IH + h0) * IW + w0;                                \
             long i0 = firstCell, i1 = firstCell, i2 = firstCell, i3 = firstCell;            \
             FOR_BIN_CELL {                                                                  \
-                const float v0 = a[i], v1 = a[i + inPlane];                                 \
-                const float v2 = a[i + 2 * inPlane], v3 = a[i + 3 * inPlane];               \
+                const acc_t v0 = LOAD(a, i), v1 = LOAD(a, i + inPlane);                     \
+                const acc_t v2 = LOAD(a, i + 2 * inPlane), v3 = LOAD(a, i + 3 * inPlane);   \
                 MAX_STEP(m0, i0, v0, i)                                                     \
                 MAX_STEP(m1, i1, v1, i)                                                     \
                 MAX_STEP(m2, i2, v2, i)                                                     \
@@ -83,48 +83,48 @@ __kernel void plane_avg(PLANE_PARAMS, __global float* out) {
             }
 
 #define MAX1                                                                                \
-            float m = -INFINITY;                                                            \
+            acc_t m = -INFINITY;                                                            \
             long mi = (d0 * IH + h0) * IW + w0;                                             \
             FOR_BIN_CELL {                                                                  \
-                const float v = a[i];                                                       \
+                const acc_t v = LOAD(a, i);                                                 \
                 MAX_STEP(m, mi, v, i)                                                       \
             }
 
-__kernel void plane_max(PLANE_PARAMS, __global float* out) {
+__kernel void plane_max(PLANE_PARAMS, __global elem_t* out) {
     PLANE_RUN
     for (; p + 4 <= last; p += 4) {
-        __global const float* a = in + p * inPlane;
-        __global float* y = out + p * outPlane;
+        __global const elem_t* a = in + p * inPlane;
+        __global elem_t* y = out + p * outPlane;
         PLANE_CELLS
             MAX4
-            y[o] = m0;
-            y[o + outPlane] = m1;
-            y[o + 2 * outPlane] = m2;
-            y[o + 3 * outPlane] = m3;
+            STORE(y, o, m0);
+            STORE(y, o + outPlane, m1);
+            STORE(y, o + 2 * outPlane, m2);
+            STORE(y, o + 3 * outPlane, m3);
         }
     }
     for (; p < last; p++) {
-        __global const float* a = in + p * inPlane;
-        __global float* y = out + p * outPlane;
+        __global const elem_t* a = in + p * inPlane;
+        __global elem_t* y = out + p * outPlane;
         PLANE_CELLS
             MAX1
-            y[o] = m;
+            STORE(y, o, m);
         }
     }
 }
 
-__kernel void plane_max_indices(PLANE_PARAMS, __global float* out, __global long* indices) {
+__kernel void plane_max_indices(PLANE_PARAMS, __global elem_t* out, __global long* indices) {
     PLANE_RUN
     for (; p + 4 <= last; p += 4) {
-        __global const float* a = in + p * inPlane;
-        __global float* y = out + p * outPlane;
+        __global const elem_t* a = in + p * inPlane;
+        __global elem_t* y = out + p * outPlane;
         __global long* n = indices + p * outPlane;
         PLANE_CELLS
             MAX4
-            y[o] = m0;
-            y[o + outPlane] = m1;
-            y[o + 2 * outPlane] = m2;
-            y[o + 3 * outPlane] = m3;
+            STORE(y, o, m0);
+            STORE(y, o + outPlane, m1);
+            STORE(y, o + 2 * outPlane, m2);
+            STORE(y, o + 3 * outPlane, m3);
             n[o] = i0;
             n[o + outPlane] = i1;
             n[o + 2 * outPlane] = i2;
@@ -132,12 +132,12 @@ __kernel void plane_max_indices(PLANE_PARAMS, __global float* out, __global long
         }
     }
     for (; p < last; p++) {
-        __global const float* a = in + p * inPlane;
-        __global float* y = out + p * outPlane;
+        __global const elem_t* a = in + p * inPlane;
+        __global elem_t* y = out + p * outPlane;
         __global long* n = indices + p * outPlane;
         PLANE_CELLS
             MAX1
-            y[o] = m;
+            STORE(y, o, m);
             n[o] = mi;
         }
     }

@@ -6,7 +6,7 @@
 //   band mode  (G = 1):  the input rows that output rows [oh0, oh0 + R) of one plane need.
 // Phase 1 stages the span in local memory. Phase 2 computes each output cell of the tile from local
 // memory, one work-item per cell, scanning its bin in PyTorch's row-major order: averages are the same
-// float32 sums as the cell kernel's and PyTorch's CPU kernel's, bit for bit.
+// sums as the cell kernel's and PyTorch's CPU kernel's, bit for bit.
 // Element i of the span is kept at PAD(i) = i + i / 32: neighbouring cells (bins 32 columns apart, or
 // planes 196 cells apart) would otherwise read the same local-memory bank in lockstep.
 // Launches may be split: work-group k pools tile `firstTile + k`.
@@ -16,9 +16,9 @@
 // only planes of fewer than 2^31 cells.
 
 #define TILED_PARAMS                                                                        \
-    __global const float* in, __global const long* bins,                                   \
+    __global const elem_t* in, __global const long* bins,                                   \
     const long IH, const long IW, const long OH, const long OW, const long planes,          \
-    const long G, const long R, const ulong firstTile, __local float* tile
+    const long G, const long R, const ulong firstTile, __local acc_t* tile
 
 #define PAD(i) ((i) + ((i) >> 5))
 
@@ -36,10 +36,10 @@
     const int hs = (int)H_START(oh0);                                                       \
     const int planeSpan = ((int)H_END(oh0 + nrows - 1) - hs) * (int)IW;                     \
     {                                                                                       \
-        __global const float* src = in + (plane0 * IH + hs) * IW;                           \
+        __global const elem_t* src = in + (plane0 * IH + hs) * IW;                           \
         const int len = nplanes * planeSpan;                                                \
         for (int i = lid; i < len; i += T) {                                                \
-            tile[PAD(i)] = src[i];                                                          \
+            tile[PAD(i)] = LOAD(src, i);                                                    \
         }                                                                                   \
     }                                                                                       \
     barrier(CLK_LOCAL_MEM_FENCE);                                                           \
@@ -53,42 +53,42 @@
         const int rowBase = p * planeSpan - hs * (int)IW; /* + h * IW + w >= 0 */           \
         const ulong o = (ulong)(plane0 + p) * (ulong)(OH * OW) + (ulong)(oh * OW + ow);
 
-__kernel void tiled_avg(TILED_PARAMS, __global float* out) {
+__kernel void tiled_avg(TILED_PARAMS, __global elem_t* out) {
     TILED_CELL_LOOP
-        float sum = 0.0f;
+        acc_t sum = 0;
         for (int h = h0; h < h1; h++) {
             const int row = rowBase + h * (int)IW;
             for (int w = w0; w < w1; w++) {
                 sum += tile[PAD(row + w)];
             }
         }
-        out[o] = sum / (float)(h1 - h0) / (float)(w1 - w0);
+        STORE(out, o, sum / (acc_t)(h1 - h0) / (acc_t)(w1 - w0));
     }
 }
 
 // The bin's maximum m and its index mi (within the plane), by PyTorch's row-major scan.
 #define TILED_MAX                                                                           \
-        float m = -INFINITY;                                                                \
+        acc_t m = -INFINITY;                                                                \
         int mi = h0 * (int)IW + w0;                                                         \
         for (int h = h0; h < h1; h++) {                                                     \
             const int row = rowBase + h * (int)IW;                                          \
             for (int w = w0; w < w1; w++) {                                                 \
-                const float v = tile[PAD(row + w)];                                         \
+                const acc_t v = tile[PAD(row + w)];                                         \
                 MAX_STEP(m, mi, v, h * (int)IW + w)                                         \
             }                                                                               \
         }
 
-__kernel void tiled_max(TILED_PARAMS, __global float* out) {
+__kernel void tiled_max(TILED_PARAMS, __global elem_t* out) {
     TILED_CELL_LOOP
         TILED_MAX
-        out[o] = m;
+        STORE(out, o, m);
     }
 }
 
-__kernel void tiled_max_indices(TILED_PARAMS, __global float* out, __global long* indices) {
+__kernel void tiled_max_indices(TILED_PARAMS, __global elem_t* out, __global long* indices) {
     TILED_CELL_LOOP
         TILED_MAX
-        out[o] = m;
+        STORE(out, o, m);
         indices[o] = mi;
     }
 }

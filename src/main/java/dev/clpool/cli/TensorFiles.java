@@ -2,7 +2,7 @@ package dev.clpool.cli;
 
 import dev.clpool.DType;
 import dev.clpool.Tensor;
-import dev.clpool.npy.AtomicFiles;
+import dev.clpool.io.AtomicFiles;
 import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.clpool.npy;
 
 import dev.clpool.DType;
 import dev.clpool.Tensor;
+import dev.clpool.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
 package dev.clpool.opencl;
 
 import dev.clpool.Version;
-import dev.clpool.npy.AtomicFiles;
+import dev.clpool.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -12,6 +12,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.clpool.io.AtomicFiles;
 import dev.clpool.DType;
 import dev.clpool.Shape;
 import dev.clpool.Tensor;

@@ -1,4 +1,4 @@
-package dev.clpool.npy;
+package dev.clpool.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
