@@ -17,6 +17,8 @@ import java.util.stream.IntStream;
  * OpenCL devices are checked against.
  */
 public final class JavaBackend implements Backend {
+    /** Java arrays hold at most this many elements (a little under 2^31, as the JDK's own limit). */
+    private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
     @Override
     public DeviceTensor upload(Tensor host) {
@@ -32,7 +34,11 @@ public final class JavaBackend implements Backend {
     @Override
     public DevicePoolResult pool(PoolPlan plan, DeviceTensor input) {
         Tensor in = own(input).data();
-        int n = Math.toIntExact(plan.outputElements());
+        if (plan.outputElements() > MAX_ARRAY_LENGTH) {
+            throw new IllegalArgumentException("outputSize " + plan.op().outputSize() + ": the output " + plan.outputShape()
+                    + " would have " + plan.outputElements() + " elements, more than a Java array holds (" + MAX_ARRAY_LENGTH + ")");
+        }
+        int n = (int) plan.outputElements();
         float[] values = new float[n];
         long[] indices = plan.op().withIndices() ? new long[n] : null;
         long start = System.nanoTime();

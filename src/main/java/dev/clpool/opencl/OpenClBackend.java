@@ -104,7 +104,7 @@ public final class OpenClBackend implements Backend {
     public DeviceTensor upload(Tensor host) {
         float[] data = host.floats();
         long bytes = data.length * (long) Float.BYTES;
-        checkAllocation(bytes, "input " + host.shape());
+        checkAllocation(data.length, Float.BYTES, "input " + host.shape());
         return call(s -> {
             BufferPool.Lease buffer = data.length == 0 ? null : s.buffers.acquire(bytes);
             try {
@@ -146,7 +146,7 @@ public final class OpenClBackend implements Backend {
         boolean withIndices = plan.op().withIndices();
         Shape shape = plan.outputShape();
         long n = plan.outputElements();
-        checkAllocation(n * (withIndices ? Long.BYTES : Float.BYTES), "output " + shape);
+        checkAllocation(n, withIndices ? Long.BYTES : Float.BYTES, "output " + shape);
         return call(s -> {
             ClTensor in = own(input, s);
             if (plan.isEmpty()) {
@@ -278,10 +278,13 @@ public final class OpenClBackend implements Backend {
         return cap / perPlane;
     }
 
-    private void checkAllocation(long bytes, String name) {
-        if (bytes > maxAllocationBytes()) {
-            throw new IllegalArgumentException(name + ": " + bytes + " bytes exceed the device's largest allocation ("
-                    + maxAllocationBytes() + " bytes); pool host tensors, which are split into chunks, instead");
+    /** Refuses {@code elements} elements of {@code elementBytes} above the cap; never overflows, whatever the count. */
+    private void checkAllocation(long elements, int elementBytes, String name) {
+        long cap = maxAllocationBytes();
+        if (elements > cap / elementBytes) {
+            String bytes = elements > Long.MAX_VALUE / elementBytes ? "more than 2^63 bytes" : elements * elementBytes + " bytes";
+            throw new IllegalArgumentException(name + ": " + elements + " elements (" + bytes + ") exceed the device's"
+                    + " largest allocation (" + cap + " bytes); pool host tensors, which are split into chunks, instead");
         }
     }
 
