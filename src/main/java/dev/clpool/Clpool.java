@@ -131,6 +131,29 @@ public final class Clpool implements AutoCloseable {
         return backend.download(tensor);
     }
 
+    /** {@code F.adaptive_avg_pool1d(input, outputSize)} for a float32 (C, L) or (N, C, L) tensor. */
+    public Tensor adaptiveAvgPool1d(Tensor input, OutputSize outputSize) {
+        return pool(input, AdaptivePool.avg1d(outputSize)).values();
+    }
+
+    /** {@code F.adaptive_max_pool1d(input, outputSize, return_indices=True)}: values and int64 indices along L. */
+    public PoolResult adaptiveMaxPool1d(Tensor input, OutputSize outputSize) {
+        return pool(input, AdaptivePool.max1d(outputSize, true));
+    }
+
+    /** {@code F.adaptive_avg_pool3d(input, outputSize)} for a float32 (C, D, H, W) or (N, C, D, H, W) tensor. */
+    public Tensor adaptiveAvgPool3d(Tensor input, OutputSize outputSize) {
+        return pool(input, AdaptivePool.avg3d(outputSize)).values();
+    }
+
+    /**
+     * {@code F.adaptive_max_pool3d(input, outputSize, return_indices=True)}: values and int64 indices,
+     * {@code (d * H + h) * W + w} within the input's volume.
+     */
+    public PoolResult adaptiveMaxPool3d(Tensor input, OutputSize outputSize) {
+        return pool(input, AdaptivePool.max3d(outputSize, true));
+    }
+
     /** {@code F.adaptive_avg_pool2d(input, outputSize)} for a float32 (C, H, W) or (N, C, H, W) tensor. */
     public Tensor adaptiveAvgPool2d(Tensor input, OutputSize outputSize) {
         return pool(input, AdaptivePool.avg2d(outputSize)).values();
