@@ -1,5 +1,7 @@
 package dev.clpool;
 
+import dev.clpool.cpu.JavaBackward;
+import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
 
 /**
@@ -15,6 +17,16 @@ public interface Backend extends AutoCloseable {
      * of {@code indices} (C order, {@code plan.outputShape()}). Never writes {@code input}.
      */
     void pool(PoolPlan plan, float[] input, float[] values, long[] indices);
+
+    /**
+     * Computes a non-trivial backward plan from host to host, as a gather (see {@link BackwardPlan}):
+     * reads {@code gradOutput} and, for max, {@code indices} (C order, the forward output's shape; the
+     * indices already checked to lie in their bins) and writes every element of {@code gradInput} (C
+     * order, the input's shape). The default computes on the Java path.
+     */
+    default void backward(BackwardPlan plan, float[] gradOutput, long[] indices, float[] gradInput) {
+        JavaBackward.backward(plan, gradOutput, indices, gradInput);
+    }
 
     /** Copies a float32 host tensor to the device. */
     DeviceTensor upload(Tensor host);

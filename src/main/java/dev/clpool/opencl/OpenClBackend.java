@@ -7,6 +7,7 @@ import dev.clpool.DeviceSelector;
 import dev.clpool.DeviceTensor;
 import dev.clpool.Shape;
 import dev.clpool.Tensor;
+import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
 import java.nio.file.Path;
 import java.util.Set;
@@ -96,6 +97,15 @@ public final class OpenClBackend implements Backend {
                     }
                 }
             }
+            return null;
+        });
+    }
+
+    @Override
+    public void backward(BackwardPlan plan, float[] gradOutput, long[] indices, float[] gradInput) {
+        long cap = maxAllocationBytes();
+        call(s -> {
+            BackwardKernels.run(s, plan, gradOutput, indices, gradInput, cap);
             return null;
         });
     }
