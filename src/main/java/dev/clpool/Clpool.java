@@ -5,6 +5,9 @@ import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.opencl.OpenClUnavailableException;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
+import dev.clpool.plan.PyramidPlan;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -100,6 +103,52 @@ public final class Clpool implements AutoCloseable {
         }
         return new PoolResult(Tensor.of(values, plan.outputShape()),
                 indices == null ? null : Tensor.ofInt64(indices, plan.outputShape()));
+    }
+
+    /**
+     * Pyramid pooling: the input pooled to every level's output size, reading the input once (per block
+     * of planes that fits in cache or, on OpenCL, in a work-group's local memory; planes too large for
+     * local memory are pooled level by level). Level {@code i} of the result is bit for bit
+     * {@code pool(input, pyramid.level(i))}.
+     *
+     * @return one result per level, in the pyramid's order
+     * @throws IllegalArgumentException for an input or a level's output size PyTorch refuses, naming it
+     */
+    public List<PoolResult> pyramid(Tensor input, PyramidPool pyramid) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(pyramid, "pyramid");
+        requireOpen();
+        requireFloat32(input);
+        PyramidPlan plan = PyramidPlan.of(input.shape(), pyramid);
+        int levels = plan.levels().size();
+        float[][] values = new float[levels][];
+        long[][] indices = pyramid.withIndices() ? new long[levels][] : null;
+        for (int l = 0; l < levels; l++) {
+            int n = hostArrayLength(plan.levels().get(l));
+            values[l] = new float[n];
+            if (indices != null) {
+                indices[l] = new long[n];
+            }
+        }
+        if (!plan.isEmpty()) {
+            backend.pyramid(plan, input.floats(), values, indices);
+        }
+        List<PoolResult> results = new ArrayList<>();
+        for (int l = 0; l < levels; l++) {
+            Shape shape = plan.levels().get(l).outputShape();
+            results.add(new PoolResult(Tensor.of(values[l], shape), indices == null ? null : Tensor.ofInt64(indices[l], shape)));
+        }
+        return results;
+    }
+
+    /** {@code [F.adaptive_avg_pool2d(input, s) for s in sizes]} in one pass, e.g. sizes 1, 2, 3, 6 (PSPNet). */
+    public List<Tensor> adaptiveAvgPyramid2d(Tensor input, long... sizes) {
+        return pyramid(input, PyramidPool.avg2d(sizes)).stream().map(PoolResult::values).toList();
+    }
+
+    /** {@code [F.adaptive_max_pool2d(input, s, return_indices=True) for s in sizes]} in one pass, e.g. sizes 1, 2, 4 (SPP-net). */
+    public List<PoolResult> adaptiveMaxPyramid2d(Tensor input, long... sizes) {
+        return pyramid(input, PyramidPool.max2d(true, sizes));
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.clpool.Shape;
 import dev.clpool.Tensor;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
+import dev.clpool.plan.PyramidPlan;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -99,6 +100,23 @@ public final class OpenClBackend implements Backend {
             }
             return null;
         });
+    }
+
+    @Override
+    public void pyramid(PyramidPlan plan, float[] input, float[][] values, long[][] indices) {
+        long cap = maxAllocationBytes();
+        call(s -> {
+            PyramidKernels.run(s, plan, input, values, indices, device.info(), options, cap);
+            return null;
+        });
+    }
+
+    /**
+     * Whether this backend computes {@code plan} in one pass over the input (its planes fit in a
+     * work-group's local memory), rather than level by level.
+     */
+    public boolean pyramidInOnePass(PyramidPlan plan) {
+        return PyramidKernels.inOnePass(plan, device.info(), options);
     }
 
     @Override
