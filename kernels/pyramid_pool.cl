@@ -15,6 +15,7 @@
 // The host falls back to one launch per level of the other kernels where a plane does not fit in local
 // memory (then the input is read once per level).
 // Uses: common.cl (element macros, bin macros, MAX_STEP), tiled_pool.cl (PAD).
+// (CPU devices use the plane-run kernels at the end of this file instead.)
 
 #define PYRAMID_PARAMS                                                                      \
     __global const elem_t* in, __global const long* allBins, __global const long* levels,    \
@@ -97,4 +98,66 @@ __kernel void pyramid_max_indices(PYRAMID_PARAMS, __global elem_t* out, __global
         STORE(out, o, m);
         indices[o] = mi;
     }
+}
+
+// CPU devices, whose work-items are loops of one thread: one work-item per run of whole planes, which
+// pools each plane to every level before it reads the next, so that the plane stays in the core's
+// cache while the levels read it (local memory is no nearer than that cache on a CPU). The same sums
+// in the same order as every other kernel.
+//
+// Entry points: pyramid_planes_avg, pyramid_planes_max, pyramid_planes_max_indices.
+// Work-item g pools planes [g * chunk, min(planes, (g + 1) * chunk)); tables as above.
+// Uses: plane_pool.cl (PLANE_CELLS, FOR_BIN_CELL, MAX1).
+
+#define PYRAMID_PLANES_PARAMS                                                               \
+    __global const elem_t* in, __global const long* allBins, __global const long* levels,    \
+    const long L, const long ID, const long IH, const long IW,                              \
+    const ulong planes, const ulong chunk
+
+// Opens the loops over this work-item's planes and, per plane, over the levels; `a` is the plane and
+// `at` where its cells of the level go in out.
+#define PYRAMID_PLANE_LEVELS                                                                \
+    const ulong inPlane = (ulong)(ID * IH * IW);                                            \
+    const ulong first = get_global_id(0) * chunk;                                           \
+    const ulong last = min(planes, first + chunk);                                          \
+    for (ulong p = first; p < last; p++) {                                                  \
+        __global const elem_t* a = in + p * inPlane;                                        \
+        for (long level = 0; level < L; level++) {                                          \
+            const long OD = levels[5 * level], OH = levels[5 * level + 1], OW = levels[5 * level + 2]; \
+            __global const long* bins = allBins + levels[5 * level + 3];                     \
+            const ulong at = (ulong)levels[5 * level + 4] + p * (ulong)(OD * OH * OW);
+
+#define PYRAMID_PLANE_LEVELS_END                                                            \
+        }                                                                                   \
+    }
+
+__kernel void pyramid_planes_avg(PYRAMID_PLANES_PARAMS, __global elem_t* out) {
+    PYRAMID_PLANE_LEVELS
+        PLANE_CELLS
+            acc_t s = 0;
+            FOR_BIN_CELL {
+                s += LOAD(a, i);
+            }
+            STORE(out, at + o, s / (acc_t)(d1 - d0) / (acc_t)(h1 - h0) / (acc_t)(w1 - w0));
+        }
+    PYRAMID_PLANE_LEVELS_END
+}
+
+__kernel void pyramid_planes_max(PYRAMID_PLANES_PARAMS, __global elem_t* out) {
+    PYRAMID_PLANE_LEVELS
+        PLANE_CELLS
+            MAX1
+            STORE(out, at + o, m);
+        }
+    PYRAMID_PLANE_LEVELS_END
+}
+
+__kernel void pyramid_planes_max_indices(PYRAMID_PLANES_PARAMS, __global elem_t* out, __global long* indices) {
+    PYRAMID_PLANE_LEVELS
+        PLANE_CELLS
+            MAX1
+            STORE(out, at + o, m);
+            indices[at + o] = mi;
+        }
+    PYRAMID_PLANE_LEVELS_END
 }

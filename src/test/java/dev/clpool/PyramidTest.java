@@ -1,11 +1,11 @@
 package dev.clpool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clpool.opencl.KernelChoice;
 import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.opencl.OpenClOptions;
 import dev.clpool.plan.PyramidPlan;
@@ -122,27 +122,53 @@ class PyramidTest {
     }
 
     @Test
-    void openClPoolsSmallPlanesInOnePassAndLargeOnesLevelByLevel() {
-        Clpool cl = TestDevices.openCl();
+    void everyOpenClMethodGivesTheSameBits() {
+        TestDevices.openCl(); // skips without OpenCL, fails in CI
         Clpool java = TestDevices.java();
-        OpenClBackend backend = (OpenClBackend) cl.backend();
         Random r = new Random(seed ^ 0x5a5a);
         PyramidPool psp = PyramidPool.avg2d(1, 2, 3, 6);
         Tensor small = randomInput(r, new long[] {2, 24, 16, 16});
-        assertTrue(backend.pyramidInOnePass(PyramidPlan.of(small.shape(), psp)), "a 16x16 plane is staged in local memory");
-        // 200x200 floats are 160 KB: more than a work-group's tile, so each level is a pooling of its own.
+        // 200x200 floats are 160 KB: more than a work-group's tile, so a GPU would pool level by level.
         Tensor large = randomInput(r, new long[] {1, 3, 200, 200});
-        assertFalse(backend.pyramidInOnePass(PyramidPlan.of(large.shape(), psp)), "a 200x200 plane is not staged");
-        for (Tensor x : List.of(small, large)) {
-            for (PyramidPool p : List.of(psp, PyramidPool.max2d(true, 1, 2, 4), PyramidPool.max2d(false, 3, 5))) {
-                assertLevelsEqualSinglePoolings(cl, java, x, p, Seeds.describe(seed) + ", " + p + " of " + x.shape());
-            }
-        }
-        // 3-d volumes are staged too.
         Tensor volume = randomInput(r, new long[] {2, 3, 5, 6, 7});
         PyramidPool p3 = PyramidPool.of(PoolMode.MAX, 3, true, OutputSize.of(1), OutputSize.of(2, 3, 3), OutputSize.ofNullable(null, 2L, null));
-        assertTrue(backend.pyramidInOnePass(PyramidPlan.of(volume.shape(), p3)));
-        assertLevelsEqualSinglePoolings(cl, java, volume, p3, Seeds.describe(seed) + ", " + p3);
+        // The kernel preference picks the method: tiled the staged kernel (where a plane fits), planes the
+        // plane-run kernel, cell level by level; auto, on a CPU device (PoCL in CI), the plane-run kernel.
+        Object[][] expectations = {
+            {KernelChoice.TILED, "pyramid-staged", "levels"},
+            {KernelChoice.PLANES, "pyramid-planes", "pyramid-planes"},
+            {KernelChoice.CELL, "levels", "levels"},
+            {KernelChoice.AUTO, null, null},
+        };
+        for (Object[] e : expectations) {
+            KernelChoice kernel = (KernelChoice) e[0];
+            try (Clpool cl = Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withKernel(kernel)))) {
+                OpenClBackend backend = (OpenClBackend) cl.backend();
+                if (e[1] != null) {
+                    assertEquals(e[1], backend.pyramidMethodFor(PyramidPlan.of(small.shape(), psp)), kernel + ", a 16x16 plane");
+                    assertEquals(e[2], backend.pyramidMethodFor(PyramidPlan.of(large.shape(), psp)), kernel + ", a 200x200 plane");
+                    assertEquals(!e[2].equals("levels"), backend.pyramidInOnePass(PyramidPlan.of(large.shape(), psp)));
+                }
+                String what = Seeds.describe(seed) + ", kernel " + kernel.label();
+                for (Tensor x : List.of(small, large)) {
+                    for (PyramidPool p : List.of(psp, PyramidPool.max2d(true, 1, 2, 4), PyramidPool.max2d(false, 3, 5))) {
+                        assertLevelsEqualSinglePoolings(cl, java, x, p, what + ", " + p + " of " + x.shape());
+                    }
+                }
+                assertLevelsEqualSinglePoolings(cl, java, volume, p3, what + ", " + p3);
+                for (int k = 0; k < 15; k++) {
+                    int rank = 1 + k % 3;
+                    long[] spatial = new long[rank];
+                    for (int a = 0; a < rank; a++) {
+                        spatial[a] = rank == 1 ? between(r, 1, 60) : rank == 2 ? between(r, 1, 20) : between(r, 1, 8);
+                    }
+                    PoolMode mode = r.nextBoolean() ? PoolMode.AVG : PoolMode.MAX;
+                    PyramidPool p = randomPyramid(r, rank, spatial, mode, mode == PoolMode.MAX && r.nextBoolean());
+                    Tensor x = randomInput(r, Pool1d3dTest.prepend(between(r, 1, 9), spatial));
+                    assertLevelsEqualSinglePoolings(cl, java, x, p, what + ", case " + k + ": " + p + " of " + x.shape());
+                }
+            }
+        }
     }
 
     @Test

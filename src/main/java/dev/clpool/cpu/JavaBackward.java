@@ -63,14 +63,28 @@ public final class JavaBackward {
         int i = base;
         int oh1 = h.outSize;
         int ow1 = w.outSize;
+        int[] wFirst = w.first;
+        int[] wEnd = w.end;
         for (int id = 0; id < d.inSize; id++) {
             for (int ih = 0; ih < h.inSize; ih++) {
+                int d0 = d.first[id];
+                int d1 = d.end[id];
+                int h0 = h.first[ih];
+                int h1 = h.end[ih];
+                // One output row covers this input row (pooling, not upsampling, along D and H): a cell
+                // whose W run is one cell gathers one share, 0 + delta (which turns -0 into +0, as the sum does).
+                boolean oneRow = d1 - d0 == 1 && h1 - h0 == 1;
+                int rowBase = (d0 * oh1 + h0) * ow1;
                 for (int iw = 0; iw < w.inSize; iw++, i++) {
+                    if (oneRow && wEnd[iw] - wFirst[iw] == 1) {
+                        out[i] = 0f + deltas[rowBase + wFirst[iw]];
+                        continue;
+                    }
                     float sum = 0f;
-                    for (int od = d.first[id]; od < d.end[id]; od++) {
-                        for (int oh = h.first[ih]; oh < h.end[ih]; oh++) {
+                    for (int od = d0; od < d1; od++) {
+                        for (int oh = h0; oh < h1; oh++) {
                             int row = (od * oh1 + oh) * ow1;
-                            for (int ow = w.first[iw]; ow < w.end[iw]; ow++) {
+                            for (int ow = wFirst[iw]; ow < wEnd[iw]; ow++) {
                                 sum += deltas[row + ow];
                             }
                         }
@@ -86,14 +100,27 @@ public final class JavaBackward {
         int self = 0;
         int oh1 = h.outSize;
         int ow1 = w.outSize;
+        int[] wFirst = w.first;
+        int[] wEnd = w.end;
         for (int id = 0; id < d.inSize; id++) {
             for (int ih = 0; ih < h.inSize; ih++) {
+                int d0 = d.first[id];
+                int d1 = d.end[id];
+                int h0 = h.first[ih];
+                int h1 = h.end[ih];
+                boolean oneRow = d1 - d0 == 1 && h1 - h0 == 1;
+                int rowBase = gBase + (d0 * oh1 + h0) * ow1;
                 for (int iw = 0; iw < w.inSize; iw++, self++) {
+                    if (oneRow && wEnd[iw] - wFirst[iw] == 1) {
+                        int o = rowBase + wFirst[iw];
+                        out[base + self] = indices[o] == self ? 0f + g[o] : 0f;
+                        continue;
+                    }
                     float sum = 0f;
-                    for (int od = d.first[id]; od < d.end[id]; od++) {
-                        for (int oh = h.first[ih]; oh < h.end[ih]; oh++) {
+                    for (int od = d0; od < d1; od++) {
+                        for (int oh = h0; oh < h1; oh++) {
                             int row = gBase + (od * oh1 + oh) * ow1;
-                            for (int ow = w.first[iw]; ow < w.end[iw]; ow++) {
+                            for (int ow = wFirst[iw]; ow < wEnd[iw]; ow++) {
                                 if (indices[row + ow] == self) {
                                     sum += g[row + ow];
                                 }

@@ -112,11 +112,16 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * Whether this backend computes {@code plan} in one pass over the input (its planes fit in a
-     * work-group's local memory), rather than level by level.
+     * Whether this backend computes {@code plan} in one pass over the input, rather than level by level
+     * (a GPU whose work-group local memory cannot hold a plane).
      */
     public boolean pyramidInOnePass(PyramidPlan plan) {
-        return PyramidKernels.inOnePass(plan, device.info(), options);
+        return PyramidKernels.method(plan, plan.planes(), device.info(), options) != PyramidKernels.Method.LEVELS;
+    }
+
+    /** How this backend computes {@code plan}: {@code pyramid-staged}, {@code pyramid-planes} or {@code levels}. */
+    public String pyramidMethodFor(PyramidPlan plan) {
+        return PyramidKernels.method(plan, plan.planes(), device.info(), options).label;
     }
 
     @Override

@@ -10,11 +10,13 @@ import org.jocl.CL;
 import org.jocl.Pointer;
 
 /**
- * Pyramid pooling on an OpenCL device. Where a plane fits in a work-group's local memory,
- * {@code pyramid_pool.cl} stages each group of planes once and computes every level from it, so the
- * input is read from device memory once. Where it does not, each level runs as a pooling of its own
- * ({@link PoolKernels}' choice for it), reading the input once per level. Host tensors go through in
- * chunks of whole planes so that no buffer exceeds the device's largest allocation.
+ * Pyramid pooling on an OpenCL device, by one of three methods ({@link Method}): on GPUs, where a plane
+ * fits in a work-group's local memory, {@code pyramid_pool.cl}'s staged kernel stages each group of
+ * planes once and computes every level from it; on CPU devices its plane-run kernel pools each plane
+ * to every level while the plane is in the core's cache; either way the input is read from device
+ * memory once. Where a GPU's plane does not fit in local memory, each level runs as a pooling of its
+ * own ({@link PoolKernels}' choice for it), reading the input once per level. Host tensors go through
+ * in chunks of whole planes so that no buffer exceeds the device's largest allocation.
  */
 final class PyramidKernels {
     /** The most work-items one launch covers, so that sizes stay within 32 bits. */
@@ -58,9 +60,36 @@ final class PyramidKernels {
         return n + n / 32 + 1;
     }
 
-    /** Whether {@code plan} runs in one pass over the input on this device (else level by level). */
-    static boolean inOnePass(PyramidPlan plan, DeviceInfo device, OpenClOptions options) {
-        return staging(plan, plan.planes(), device, options.tiling()) != null;
+    /** How a pyramid runs on a device. */
+    enum Method {
+        /** {@code pyramid_*}: a work-group's planes staged in local memory once, every level computed from there. */
+        STAGED("pyramid-staged"),
+        /** {@code pyramid_planes_*}: a work-item's planes one by one, each to every level while it is in cache. */
+        PLANES("pyramid-planes"),
+        /** Each level a pooling of its own, reading the input again. */
+        LEVELS("levels");
+
+        final String label;
+
+        Method(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * The method for {@code planes} planes of {@code plan}. The kernel preference applies: {@code tiled}
+     * asks for the staged kernel (which stages planes as the tiled kernel does), {@code planes} for the
+     * plane-run kernel, {@code cell} and {@code copy} for levels pooled one by one with that kernel;
+     * automatically, CPU devices run the plane-run kernel and GPUs the staged one where a plane fits.
+     */
+    static Method method(PyramidPlan plan, long planes, DeviceInfo device, OpenClOptions options) {
+        boolean stages = staging(plan, planes, device, options.tiling()) != null;
+        return switch (options.kernel()) {
+            case TILED -> stages ? Method.STAGED : Method.LEVELS;
+            case PLANES -> Method.PLANES;
+            case CELL, COPY -> Method.LEVELS;
+            default -> !device.isGpu() ? Method.PLANES : stages ? Method.STAGED : Method.LEVELS;
+        };
     }
 
     /**
@@ -88,24 +117,26 @@ final class PyramidKernels {
                     + " bytes); pool it on the Java path");
         }
         long chunk = maxAllocationBytes / perPlane;
-        boolean staged = staging(plan, Math.min(chunk, plan.planes()), device, options.tiling()) != null;
+        Method method = method(plan, Math.min(chunk, plan.planes()), device, options);
         for (long p0 = 0; p0 < plan.planes(); p0 += chunk) {
             long n = Math.min(chunk, plan.planes() - p0);
             try (BufferPool.Lease in = s.buffers.acquire(n * inPlane * Float.BYTES)) {
                 s.transfers.write(in.buffer, 0, HostRegion.of(input, p0 * inPlane, n * inPlane));
-                if (staged) {
-                    stagedChunk(s, plan, live, p0, n, in.buffer, values, indices, device, options);
-                } else {
+                if (method == Method.LEVELS) {
                     levelByLevel(s, plan, live, p0, n, in.buffer, values, indices);
+                } else {
+                    onePass(s, method, plan, live, p0, n, in.buffer, values, indices, device, options);
                 }
             }
         }
     }
 
-    /** One launch of the staged kernel for planes [p0, p0 + n): all levels into one buffer, then read per level. */
-    private static void stagedChunk(DeviceSession s, PyramidPlan plan, List<Integer> live, long p0, long n, ClBuffer in,
-                                    float[][] values, long[][] indices, DeviceInfo device, OpenClOptions options) {
-        Staging st = staging(plan, n, device, options.tiling());
+    /**
+     * One pass of the staged or plane-run kernel over planes [p0, p0 + n): every level into one buffer
+     * (level after level, each its planes in order), then read out per level.
+     */
+    private static void onePass(DeviceSession s, Method method, PyramidPlan plan, List<Integer> live, long p0, long n,
+                                ClBuffer in, float[][] values, long[][] indices, DeviceInfo device, OpenClOptions options) {
         long[] levelTable = new long[5 * live.size()];
         List<long[]> binTables = new ArrayList<>();
         long binsAt = 0;
@@ -131,28 +162,18 @@ final class PyramidKernels {
             at += b.length;
         }
         boolean max = plan.op().mode() == PoolMode.MAX;
-        String name = !max ? "pyramid_avg" : indices == null ? "pyramid_max" : "pyramid_max_indices";
+        String family = method == Method.STAGED ? "pyramid" : "pyramid_planes";
+        String name = family + (!max ? "_avg" : indices == null ? "_max" : "_max_indices");
         PoolPlan first = plan.levels().get(0);
         try (ClBuffer bins = table(s, allBins, "pyramid bin table");
              ClBuffer levels = table(s, levelTable, "pyramid level table");
              BufferPool.Lease out = s.buffers.acquire(outAt * Float.BYTES);
              BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(outAt * Long.BYTES);
              ClKernel k = s.program().kernel(name)) {
-            k.arg(0, in).arg(1, bins).arg(2, levels).arg(3, live.size()).arg(4, cellsPerPlane)
-                    .arg(5, first.depth().inputSize()).arg(6, first.height().inputSize()).arg(7, first.width().inputSize())
-                    .arg(8, n).arg(9, st.planesPerGroup())
-                    .local(11, st.tileElements() * STAGED_BYTES)
-                    .arg(12, out.buffer);
-            if (idx != null) {
-                k.arg(13, idx.buffer);
-            }
-            long groups = (n + st.planesPerGroup() - 1) / st.planesPerGroup();
-            long maxGroups = MAX_LAUNCH / st.localSize();
-            for (long g0 = 0; g0 < groups; g0 += maxGroups) {
-                long count = Math.min(maxGroups, groups - g0);
-                try (ClEvent e = k.arg(10, g0).launch(s.queue, count * st.localSize(), st.localSize())) {
-                    e.await();
-                }
+            if (method == Method.STAGED) {
+                launchStaged(s, k, plan, n, in, bins, levels, live.size(), cellsPerPlane, out.buffer, idx, device, options);
+            } else {
+                launchPlanes(s, k, first, n, in, bins, levels, live.size(), out.buffer, idx, device);
             }
             for (int j = 0; j < live.size(); j++) {
                 int l = live.get(j);
@@ -163,6 +184,46 @@ final class PyramidKernels {
                     s.transfers.read(idx.buffer, offset * Long.BYTES, HostRegion.of(indices[l], p0 * outPlane, n * outPlane));
                 }
             }
+        }
+    }
+
+    private static void launchStaged(DeviceSession s, ClKernel k, PyramidPlan plan, long n, ClBuffer in, ClBuffer bins,
+                                     ClBuffer levels, int levelCount, long cellsPerPlane, ClBuffer out, BufferPool.Lease idx,
+                                     DeviceInfo device, OpenClOptions options) {
+        Staging st = staging(plan, n, device, options.tiling());
+        PoolPlan first = plan.levels().get(0);
+        k.arg(0, in).arg(1, bins).arg(2, levels).arg(3, levelCount).arg(4, cellsPerPlane)
+                .arg(5, first.depth().inputSize()).arg(6, first.height().inputSize()).arg(7, first.width().inputSize())
+                .arg(8, n).arg(9, st.planesPerGroup())
+                .local(11, st.tileElements() * STAGED_BYTES)
+                .arg(12, out);
+        if (idx != null) {
+            k.arg(13, idx.buffer);
+        }
+        long groups = (n + st.planesPerGroup() - 1) / st.planesPerGroup();
+        long maxGroups = MAX_LAUNCH / st.localSize();
+        for (long g0 = 0; g0 < groups; g0 += maxGroups) {
+            long count = Math.min(maxGroups, groups - g0);
+            try (ClEvent e = k.arg(10, g0).launch(s.queue, count * st.localSize(), st.localSize())) {
+                e.await();
+            }
+        }
+    }
+
+    /** A few runs of whole planes per compute unit, for balance, one work-item each. */
+    private static void launchPlanes(DeviceSession s, ClKernel k, PoolPlan first, long n, ClBuffer in, ClBuffer bins,
+                                     ClBuffer levels, int levelCount, ClBuffer out, BufferPool.Lease idx, DeviceInfo device) {
+        long runs = Math.max(1, Math.min(n, 4L * device.computeUnits()));
+        long chunk = (n + runs - 1) / runs;
+        long workItems = (n + chunk - 1) / chunk;
+        k.arg(0, in).arg(1, bins).arg(2, levels).arg(3, levelCount)
+                .arg(4, first.depth().inputSize()).arg(5, first.height().inputSize()).arg(6, first.width().inputSize())
+                .arg(7, n).arg(8, chunk).arg(9, out);
+        if (idx != null) {
+            k.arg(10, idx.buffer);
+        }
+        try (ClEvent e = k.launch(s.queue, workItems, 1)) {
+            e.await();
         }
     }
 
