@@ -200,4 +200,16 @@ class ShapesOpsCommandTest {
         assertTrue(pool.contains("--dims") && pool.contains("level0"), pool);
         assertTrue(Cli.run("backward", "--help").succeeds().out().contains("--input-shape"));
     }
+
+    @Test
+    void benchTimesBackwardPassesAndRefusesWhatItCannotDo() {
+        Cli.Result r = Cli.run("bench", "--op", "backward", "--shape", "1,2,8,8", "--output-size", "3", "--device", "cpu",
+                "--runs", "1").succeeds();
+        assertTrue(r.out().contains("backward [1,2,8,8]->3x3") && r.out().contains("forward"), r.out());
+        Cli.run("bench", "--op", "pyramid", "--shape", "1,2,8,8", "--output-size", "3", "--device", "cpu")
+                .failsWithOneLine(ExitCodes.BAD_INPUT, "--op pyramid", "--suite");
+        Cli.run("bench", "--op", "backward", "--png", dir.resolve("b.png").toString(), "--device", "cpu")
+                .failsWithOneLine(ExitCodes.BAD_INPUT, "--png");
+        Cli.run("bench", "--op", "forward", "--device", "cpu").failsWithOneLine(ExitCodes.BAD_INPUT, "--op", "'forward'");
+    }
 }
