@@ -360,6 +360,64 @@ class BackwardTest {
                 Tensor.of(new float[1], 1, 1)));
     }
 
+    /** A backend that fails the test if asked for any work, backward passes included. */
+    static final class NoWork implements Backend {
+        @Override
+        public void pool(dev.clpool.plan.PoolPlan plan, float[] input, float[] values, long[] indices) {
+            throw new AssertionError("pool must not be called");
+        }
+
+        @Override
+        public void backward(BackwardPlan plan, float[] gradOutput, long[] indices, float[] gradInput) {
+            throw new AssertionError("backward must not be called for " + plan.inputShape());
+        }
+
+        @Override
+        public DeviceTensor upload(Tensor host) {
+            throw new AssertionError();
+        }
+
+        @Override
+        public Tensor download(DeviceTensor tensor) {
+            throw new AssertionError();
+        }
+
+        @Override
+        public DevicePoolResult pool(dev.clpool.plan.PoolPlan plan, DeviceTensor input) {
+            throw new AssertionError();
+        }
+
+        @Override
+        public String description() {
+            return "no work";
+        }
+
+        @Override
+        public boolean isOpenCl() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void checksAndTrivialPlansNeverReachTheBackend() {
+        try (Clpool c = Clpool.using(new NoWork())) {
+            Shape in = Shape.of(1, 4, 6);
+            AdaptivePool max = AdaptivePool.max2d(OutputSize.of(2, 3), true);
+            assertThrows(IllegalArgumentException.class, () -> c.backward(max, in, Tensor.of(new float[6], 1, 2, 3),
+                    Tensor.ofInt64(new long[] {13, 2, 4, 12, 15, 17}, Shape.of(1, 2, 3))));
+            assertThrows(IllegalArgumentException.class, () -> c.backward(AdaptivePool.avg2d(OutputSize.of(2, 3)), in,
+                    Tensor.of(new float[6], 2, 3)));
+            assertArrayEquals(new float[24], c.backward(AdaptivePool.avg2d(OutputSize.of(0, 3)), in,
+                    Tensor.of(new float[0], 1, 0, 3)).floats());
+            assertEquals(0, c.backward(max, Shape.of(0, 1, 4, 6), Tensor.of(new float[0], 0, 1, 2, 3),
+                    Tensor.ofInt64(new long[0], Shape.of(0, 1, 2, 3))).elementCount());
+        }
+    }
+
     @Test
     void aBackendWithoutItsOwnBackwardComputesOnTheJavaPath() {
         try (Clpool spy = Clpool.using(SpyBackend.counting())) {
