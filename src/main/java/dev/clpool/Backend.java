@@ -1,6 +1,9 @@
 package dev.clpool;
 
+import dev.clpool.cpu.JavaBackward;
+import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
+import dev.clpool.plan.PyramidPlan;
 
 /**
  * Where pooling runs: the Java path or an OpenCL device. {@link Clpool} validates, plans and allocates
@@ -15,6 +18,31 @@ public interface Backend extends AutoCloseable {
      * of {@code indices} (C order, {@code plan.outputShape()}). Never writes {@code input}.
      */
     void pool(PoolPlan plan, float[] input, float[] values, long[] indices);
+
+    /**
+     * Computes a pyramid from host to host: for each level {@code l} with output elements, writes every
+     * element of {@code values[l]} and, when {@code indices} is not {@code null}, of {@code indices[l]},
+     * as {@link #pool} would for that level alone; levels without output elements are left alone. The
+     * default pools level by level; backends override it to read the input once for all levels.
+     */
+    default void pyramid(PyramidPlan plan, float[] input, float[][] values, long[][] indices) {
+        for (int l = 0; l < plan.levels().size(); l++) {
+            PoolPlan level = plan.levels().get(l);
+            if (!level.isEmpty()) {
+                pool(level, input, values[l], indices == null ? null : indices[l]);
+            }
+        }
+    }
+
+    /**
+     * Computes a non-trivial backward plan from host to host, as a gather (see {@link BackwardPlan}):
+     * reads {@code gradOutput} and, for max, {@code indices} (C order, the forward output's shape; the
+     * indices already checked to lie in their bins) and writes every element of {@code gradInput} (C
+     * order, the input's shape). The default computes on the Java path.
+     */
+    default void backward(BackwardPlan plan, float[] gradOutput, long[] indices, float[] gradInput) {
+        JavaBackward.backward(plan, gradOutput, indices, gradInput);
+    }
 
     /** Copies a float32 host tensor to the device. */
     DeviceTensor upload(Tensor host);

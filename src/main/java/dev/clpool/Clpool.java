@@ -3,7 +3,11 @@ package dev.clpool;
 import dev.clpool.cpu.JavaBackend;
 import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.opencl.OpenClUnavailableException;
+import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
+import dev.clpool.plan.PyramidPlan;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -102,6 +106,145 @@ public final class Clpool implements AutoCloseable {
     }
 
     /**
+     * Pyramid pooling: the input pooled to every level's output size, reading the input once (per block
+     * of planes that fits in cache or, on OpenCL, in a work-group's local memory; planes too large for
+     * local memory are pooled level by level). Level {@code i} of the result is bit for bit
+     * {@code pool(input, pyramid.level(i))}.
+     *
+     * @return one result per level, in the pyramid's order
+     * @throws IllegalArgumentException for an input or a level's output size PyTorch refuses, naming it
+     */
+    public List<PoolResult> pyramid(Tensor input, PyramidPool pyramid) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(pyramid, "pyramid");
+        requireOpen();
+        requireFloat32(input);
+        PyramidPlan plan = PyramidPlan.of(input.shape(), pyramid);
+        int levels = plan.levels().size();
+        float[][] values = new float[levels][];
+        long[][] indices = pyramid.withIndices() ? new long[levels][] : null;
+        for (int l = 0; l < levels; l++) {
+            int n = hostArrayLength(plan.levels().get(l));
+            values[l] = new float[n];
+            if (indices != null) {
+                indices[l] = new long[n];
+            }
+        }
+        if (!plan.isEmpty()) {
+            backend.pyramid(plan, input.floats(), values, indices);
+        }
+        List<PoolResult> results = new ArrayList<>();
+        for (int l = 0; l < levels; l++) {
+            Shape shape = plan.levels().get(l).outputShape();
+            results.add(new PoolResult(Tensor.of(values[l], shape), indices == null ? null : Tensor.ofInt64(indices[l], shape)));
+        }
+        return results;
+    }
+
+    /** {@code [F.adaptive_avg_pool2d(input, s) for s in sizes]} in one pass, e.g. sizes 1, 2, 3, 6 (PSPNet). */
+    public List<Tensor> adaptiveAvgPyramid2d(Tensor input, long... sizes) {
+        return pyramid(input, PyramidPool.avg2d(sizes)).stream().map(PoolResult::values).toList();
+    }
+
+    /** {@code [F.adaptive_max_pool2d(input, s, return_indices=True) for s in sizes]} in one pass, e.g. sizes 1, 2, 4 (SPP-net). */
+    public List<PoolResult> adaptiveMaxPyramid2d(Tensor input, long... sizes) {
+        return pyramid(input, PyramidPool.max2d(true, sizes));
+    }
+
+    /**
+     * The gradient of an average pooling with respect to its input: {@code backward(op, inputShape,
+     * gradOutput, null)}.
+     */
+    public Tensor backward(AdaptivePool op, Shape inputShape, Tensor gradOutput) {
+        return backward(op, inputShape, gradOutput, null);
+    }
+
+    /**
+     * The gradient of a pooling with respect to its input, given the gradient with respect to its
+     * output: what PyTorch's autograd computes for {@code adaptive_{avg,max}_pool{1,2,3}d}.
+     *
+     * <ul>
+     *   <li>avg: each input cell gets the sum of {@code gradOutput[o] / kd / kh / kw} over the output
+     *       cells {@code o} whose bins contain it;</li>
+     *   <li>max: each input cell gets the sum of {@code gradOutput[o]} over the output cells whose max
+     *       index ({@code indices[o]}, from the forward pass) is that cell.</li>
+     * </ul>
+     * Computed as a gather on every path (each input cell sums its contributions itself, from +0 in
+     * row-major order of the output cells), so the result is the same bits on every run, on the Java
+     * path and on every OpenCL device with correctly rounded division; the order is libtorch's CPU
+     * order, so it is libtorch's result bit for bit (outside its mean() shortcut for all-ones outputs).
+     * PyTorch CUDA's backward adds with atomics, in no fixed order.
+     *
+     * @param op the forward pooling; its output size must give {@code gradOutput}'s shape ({@code withIndices} is ignored)
+     * @param inputShape the forward input's shape, checked as the forward pass checks it
+     * @param gradOutput float32, the forward output's shape
+     * @param indices for max: int64, the forward output's shape, each in its output cell's bin (as the
+     *     forward pass returns them); for avg: {@code null}
+     * @return float32, {@code inputShape}
+     * @throws IllegalArgumentException naming the parameter and the value
+     */
+    public Tensor backward(AdaptivePool op, Shape inputShape, Tensor gradOutput, Tensor indices) {
+        Objects.requireNonNull(op, "op");
+        Objects.requireNonNull(inputShape, "inputShape");
+        Objects.requireNonNull(gradOutput, "gradOutput");
+        requireOpen();
+        if (gradOutput.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("gradOutput: dtype " + gradOutput.dtype() + " is not supported; expected float32");
+        }
+        BackwardPlan plan = BackwardPlan.of(inputShape, op, gradOutput.shape());
+        if (op.mode() == PoolMode.MAX) {
+            if (indices == null) {
+                throw new IllegalArgumentException("indices: " + op.torchName() + "'s backward pass needs the indices of its"
+                        + " forward pass (int64, shaped " + gradOutput.shape() + ")");
+            }
+            if (indices.dtype() != DType.INT64 || !indices.shape().equals(gradOutput.shape())) {
+                throw new IllegalArgumentException("indices: expected int64 shaped " + gradOutput.shape() + " like gradOutput, got "
+                        + indices.dtype() + " " + indices.shape());
+            }
+        } else if (indices != null) {
+            throw new IllegalArgumentException("indices: " + op.torchName() + " has no indices; pass null");
+        }
+        long n = inputShape.elementCount();
+        if (n > MAX_ARRAY_LENGTH) {
+            throw new IllegalArgumentException("inputShape " + inputShape + ": the gradient would have " + n
+                    + " elements, more than a Java array holds (" + MAX_ARRAY_LENGTH + ")");
+        }
+        float[] gradInput = new float[(int) n];
+        if (!plan.isTrivial()) {
+            long[] idx = indices == null ? null : indices.int64s();
+            if (idx != null) {
+                plan.checkIndices(idx);
+            }
+            backend.backward(plan, gradOutput.floats(), idx, gradInput);
+        }
+        return Tensor.of(gradInput, inputShape);
+    }
+
+    /** {@code adaptive_avg_pool2d}'s gradient: the output size is {@code gradOutput}'s last two sizes. */
+    public Tensor adaptiveAvgPool2dBackward(Tensor gradOutput, Shape inputShape) {
+        return backward(AdaptivePool.avg2d(outputSizeOf(gradOutput, 2)), inputShape, gradOutput, null);
+    }
+
+    /** {@code adaptive_max_pool2d}'s gradient from the forward pass's indices; the output size is {@code gradOutput}'s. */
+    public Tensor adaptiveMaxPool2dBackward(Tensor gradOutput, Shape inputShape, Tensor indices) {
+        return backward(AdaptivePool.max2d(outputSizeOf(gradOutput, 2), true), inputShape, gradOutput, indices);
+    }
+
+    /** The output size a gradient of the output implies: its last {@code spatialRank} sizes. */
+    private static OutputSize outputSizeOf(Tensor gradOutput, int spatialRank) {
+        Objects.requireNonNull(gradOutput, "gradOutput");
+        Shape s = gradOutput.shape();
+        if (s.rank() < spatialRank + 1) {
+            throw new IllegalArgumentException("gradOutput: shape " + s + " has fewer than " + (spatialRank + 1) + " dimensions");
+        }
+        long[] sizes = new long[spatialRank];
+        for (int a = 0; a < spatialRank; a++) {
+            sizes[a] = s.dim(s.rank() - spatialRank + a);
+        }
+        return OutputSize.of(sizes);
+    }
+
+    /**
      * Copies a float32 host tensor to the device (on the Java path, to a private copy), to pool it
      * there as often as needed. Close it, or the result, to free the device memory.
      */
@@ -129,6 +272,29 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(tensor, "tensor");
         requireOpen();
         return backend.download(tensor);
+    }
+
+    /** {@code F.adaptive_avg_pool1d(input, outputSize)} for a float32 (C, L) or (N, C, L) tensor. */
+    public Tensor adaptiveAvgPool1d(Tensor input, OutputSize outputSize) {
+        return pool(input, AdaptivePool.avg1d(outputSize)).values();
+    }
+
+    /** {@code F.adaptive_max_pool1d(input, outputSize, return_indices=True)}: values and int64 indices along L. */
+    public PoolResult adaptiveMaxPool1d(Tensor input, OutputSize outputSize) {
+        return pool(input, AdaptivePool.max1d(outputSize, true));
+    }
+
+    /** {@code F.adaptive_avg_pool3d(input, outputSize)} for a float32 (C, D, H, W) or (N, C, D, H, W) tensor. */
+    public Tensor adaptiveAvgPool3d(Tensor input, OutputSize outputSize) {
+        return pool(input, AdaptivePool.avg3d(outputSize)).values();
+    }
+
+    /**
+     * {@code F.adaptive_max_pool3d(input, outputSize, return_indices=True)}: values and int64 indices,
+     * {@code (d * H + h) * W + w} within the input's volume.
+     */
+    public PoolResult adaptiveMaxPool3d(Tensor input, OutputSize outputSize) {
+        return pool(input, AdaptivePool.max3d(outputSize, true));
     }
 
     /** {@code F.adaptive_avg_pool2d(input, outputSize)} for a float32 (C, H, W) or (N, C, H, W) tensor. */

@@ -208,8 +208,11 @@ class ValidationTest {
                 () -> new AdaptivePool(PoolMode.AVG, 2, OutputSize.of(2), true));
         assertNames(e, List.of("withIndices", "avg"));
         e = assertThrows(IllegalArgumentException.class,
-                () -> new AdaptivePool(PoolMode.MAX, 3, OutputSize.of(2), false));
-        assertNames(e, List.of("spatialRank", "3"));
+                () -> new AdaptivePool(PoolMode.MAX, 4, OutputSize.of(2), false));
+        assertNames(e, List.of("spatialRank", "4"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new AdaptivePool(PoolMode.AVG, 0, OutputSize.of(2), false));
+        assertNames(e, List.of("spatialRank", "0"));
         NullPointerException npe = assertThrows(NullPointerException.class,
                 () -> new AdaptivePool(null, 2, OutputSize.of(2), false));
         assertNames(npe, List.of("mode"));

@@ -11,6 +11,7 @@ import dev.clpool.bench.BenchReport;
 import dev.clpool.bench.BenchResult;
 import dev.clpool.bench.Machine;
 import dev.clpool.bench.Benchmark;
+import dev.clpool.bench.OpBenchmark;
 import dev.clpool.bench.Suites;
 import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.opencl.KernelChoice;
@@ -48,6 +49,8 @@ import picocli.CommandLine.Spec;
             "  clpool bench --suite cpu --device all",
             "  clpool bench --shape 64,512,14,14 --output-size 7 --mode avg --runs 50",
             "  clpool bench --suite gpu --device opencl --json gpu.json --markdown gpu.md --png gpu.png",
+            "  clpool bench --op pyramid --suite cpu --device all",
+            "  clpool bench --op backward --shape 64,512,14,14 --output-size 7 --device all",
         })
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -72,6 +75,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true)
     private Cases cases;
+
+    @Option(names = "--op", paramLabel = "pool|pyramid|backward", defaultValue = "pool",
+            description = "What to time: pool (the default); pyramid (PSPNet's and SPP-net's pyramids, the suite's sizes, "
+                    + "against their levels pooled one call at a time); backward (the suite's or --shape's backward passes, "
+                    + "against their forward passes). pyramid and backward are timed end to end, host arrays to host arrays.")
+    private String op;
 
     @Option(names = "--mode", paramLabel = "avg|max|both", defaultValue = "both", description = "Default: ${DEFAULT-VALUE}.")
     private String mode;
@@ -124,6 +133,9 @@ final class BenchCommand implements Callable<Integer> {
                 TensorFiles.checkWritable(file, "output");
             }
         }
+        if (!op.equalsIgnoreCase("pool")) {
+            return ops(selected, modes, choice);
+        }
         PrintWriter out = spec.commandLine().getOut();
         List<Clpool> devices = openDevices(choice);
         try (Clpool java = Clpool.open(DeviceSelector.java())) {
@@ -174,6 +186,53 @@ final class BenchCommand implements Callable<Integer> {
             return Suites.named(cases == null || cases.suite == null ? "cpu" : cases.suite);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--" + e.getMessage(), e);
+        }
+    }
+
+    /** {@code --op pyramid} or {@code --op backward}: end-to-end times against a baseline, in their own table. */
+    private int ops(List<BenchCase> selected, List<PoolMode> modes, KernelChoice choice) throws IOException {
+        boolean pyramid = op.equalsIgnoreCase("pyramid");
+        if (!pyramid && !op.equalsIgnoreCase("backward")) {
+            throw new BadInputException("--op: expected pool, pyramid or backward, got '" + op + "'");
+        }
+        if (pyramid && cases != null && cases.single != null) {
+            throw new BadInputException("--op pyramid: runs the pyramid suites (--suite cpu or gpu); --shape is for pool and backward");
+        }
+        if (png != null || transfers) {
+            throw new BadInputException("--op " + op + ": --png and --transfers are for --op pool");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<Clpool> devices = openDevices(choice);
+        try (Clpool java = Clpool.open(DeviceSelector.java())) {
+            boolean gpu = cases != null && "gpu".equalsIgnoreCase(cases.suite);
+            out.println("clpool bench --op " + op.toLowerCase(Locale.ROOT) + " on "
+                    + String.join(", ", devices.stream().map(Clpool::device).toList()) + ", median of " + runs + " runs");
+            out.flush();
+            Progress progress = new Progress(spec.commandLine().getErr());
+            List<OpBenchmark.OpResult> results = pyramid
+                    ? OpBenchmark.pyramids(gpu ? OpBenchmark.gpuPyramids() : OpBenchmark.cpuPyramids(), modes, devices, java, runs,
+                            progress::show)
+                    : OpBenchmark.backward(selected, modes, devices, java, runs, progress::show);
+            progress.clear();
+            out.print(OpBenchmark.table(results));
+            out.flush();
+            if (json != null) {
+                TensorFiles.write(json, OpBenchmark.json(results).getBytes(StandardCharsets.UTF_8));
+            }
+            if (markdown != null) {
+                TensorFiles.write(markdown, OpBenchmark.markdown(results, Machine.describe()).getBytes(StandardCharsets.UTF_8));
+            }
+            // Pyramids and max gradients must be the Java path's bits; average gradients within float32 tolerance.
+            long wrong = results.stream().filter(r -> r.op().equals("backward") && r.mode().equals("avg")
+                    ? !(r.maxAbsDiff() <= 1e-4) : r.maxAbsDiff() != 0).count();
+            if (wrong > 0) {
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + wrong
+                        + " results differ from the Java path (see the max diff column)");
+                return ExitCodes.FAILED;
+            }
+            return ExitCodes.OK;
+        } finally {
+            devices.forEach(Clpool::close);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.clpool.cli;
 import dev.clpool.DeviceSelector;
 import dev.clpool.OutputSize;
 import dev.clpool.PoolMode;
+import dev.clpool.Shape;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -35,6 +36,47 @@ final class Converters {
                 }
                 size.resolve(new long[] {1, 1}); // checks the signs now, before any input is read
                 return size;
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * One to three sizes, for 1-d, 2-d or 3-d pooling, none of them negative; {@link PoolOptions} checks
+     * the count against {@code --dims}.
+     */
+    static final class AnySize implements ITypeConverter<OutputSize> {
+        @Override
+        public OutputSize convert(String text) {
+            try {
+                OutputSize size = OutputSize.parse(text);
+                if (size.arity() > 3) {
+                    throw new IllegalArgumentException("output size '" + text + "': expected 1 to 3 sizes (one per pooled"
+                            + " axis), got " + size.arity());
+                }
+                size.resolve(new long[size.arity()]); // checks the signs now, before any input is read
+                return size;
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code 2,3,10,9}: a tensor's shape, sizes of at least 0. */
+    static final class ShapeList implements ITypeConverter<Shape> {
+        @Override
+        public Shape convert(String text) {
+            String[] parts = text.strip().split("\\s*[,x]\\s*", -1);
+            long[] dims = new long[parts.length];
+            try {
+                for (int i = 0; i < parts.length; i++) {
+                    dims[i] = Long.parseLong(parts[i].strip());
+                }
+                return Shape.of(dims);
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("expected a shape as integers separated by commas, like 2,3,10,9, got '"
+                        + text + "'");
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 /** {@code --input IN [--key NAME]}: a float32 {@code .npy} file, or one array of an {@code .npz} archive. */
 final class InputOptions {
     @Option(names = "--input", required = true, paramLabel = "IN",
-            description = "The input: a float32 (<f4) .npy file in C order, shaped (C, H, W) or (N, C, H, W); "
-                    + "or an .npz archive with --key.")
+            description = "The input: a float32 (<f4) .npy file in C order, shaped (C, H, W) or (N, C, H, W) (with --dims 1: "
+                    + "(C, L) or (N, C, L); --dims 3: (C, D, H, W) or (N, C, D, H, W)); or an .npz archive with --key.")
     private Path file;
 
     @Option(names = "--key", paramLabel = "NAME", description = "The array of an .npz input to read (its name in numpy.savez).")

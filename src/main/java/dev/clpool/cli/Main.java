@@ -26,10 +26,12 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "clpool", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Adaptive pooling with PyTorch's results (adaptive_avg_pool2d, adaptive_max_pool2d with int64 "
-                + "indices) on OpenCL devices or the Java path, reading and writing NumPy .npy / .npz files.",
+        description = "Adaptive pooling with PyTorch's results (adaptive_avg_pool1d/2d/3d, adaptive_max_pool1d/2d/3d with "
+                + "int64 indices, pyramids of them, and their backward passes) on OpenCL devices or the Java path, reading "
+                + "and writing NumPy .npy / .npz files.",
         subcommands = {
             PoolCommand.class,
+            BackwardCommand.class,
             CompareCommand.class,
             DevicesCommand.class,
             PlanCommand.class,
@@ -50,6 +52,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  clpool demo",
             "  clpool devices",
             "  clpool pool --mode avg --output-size 5,7 --input x.npy --output y.npy",
+            "  clpool pool --mode avg --output-size 1 --output-size 2 --output-size 3 --output-size 6 --input x.npy --output p.npz",
+            "  clpool backward --mode avg --input-shape 2,64,10,9 --grad g.npy --output dx.npy",
             "  clpool compare --mode max --output-size none,7 --input x.npy",
             "  clpool plan --input-size 10,9 --output-size 7 --png bins.png",
             "  clpool bench --suite cpu --device all",

@@ -5,7 +5,13 @@ import dev.clpool.Clpool;
 import dev.clpool.PoolMode;
 import dev.clpool.PoolResult;
 import dev.clpool.Tensor;
+import dev.clpool.PyramidPool;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,11 +20,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code pool}: one pooling of a NumPy file, written as NumPy files. */
+/** {@code pool}: one pooling of a NumPy file, or a pyramid of them, written as NumPy files. */
 @Command(name = "pool", sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Pools a float32 .npy file (or an .npz entry) and writes the result as .npy: float32 values with the "
-                    + "input's rank, and for max the int64 index (h * W + w in the input plane) of each maximum.",
+                    + "input's rank, and for max the int64 index of each maximum, flat within the input's pooled axes "
+                    + "(l for 1-d, h * W + w for 2-d, (d * H + h) * W + w for 3-d).",
+            "Pyramid pooling: repeat --output-size (e.g. 1, 2, 3, 6 as in PSPNet) to pool to every size in one pass "
+                    + "over the input; the levels are written to .npz archives (--output, and --indices for max) under "
+                    + "the keys level0, level1, ... in the order given. An --output ending in .npz is an archive for a "
+                    + "single size too.",
             "Outputs are written to a temporary file beside them and renamed into place: a failed run leaves no "
                     + "partial file and an existing output untouched.",
         },
@@ -27,6 +38,10 @@ import picocli.CommandLine.Spec;
             "  clpool pool --mode avg --output-size 5,7 --input x.npy --output y.npy",
             "  clpool pool --mode max --output-size none,7 --input batch.npz --key x \\",
             "      --output y.npy --indices i.npy --device opencl",
+            "  clpool pool --mode max --dims 3 --output-size 2,4,4 --input video.npy --output y.npy --indices i.npy",
+            "  clpool pool --mode avg --dims 1 --output-size 16 --input signal.npy --output y.npy",
+            "  clpool pool --mode avg --output-size 1 --output-size 2 --output-size 3 --output-size 6 \\",
+            "      --input features.npy --output pyramid.npz",
         })
 final class PoolCommand implements Callable<Integer> {
     @Spec
@@ -38,10 +53,12 @@ final class PoolCommand implements Callable<Integer> {
     @Mixin
     private InputOptions input;
 
-    @Option(names = "--output", required = true, paramLabel = "OUT.npy", description = "Where to write the pooled values.")
+    @Option(names = "--output", required = true, paramLabel = "OUT.npy",
+            description = "Where to write the pooled values: .npy, or .npz for a pyramid (keys level0, level1, ...).")
     private Path output;
 
-    @Option(names = "--indices", paramLabel = "IDX.npy", description = "With --mode max: where to write the int64 indices.")
+    @Option(names = "--indices", paramLabel = "IDX.npy",
+            description = "With --mode max: where to write the int64 indices (.npz for a pyramid, with --output's keys).")
     private Path indices;
 
     @Mixin
@@ -55,12 +72,25 @@ final class PoolCommand implements Callable<Integer> {
         if (indices != null && indices.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
             throw new ParameterException(spec.commandLine(), "--output and --indices name the same file: " + output);
         }
+        boolean archive = pooling.levels() > 1 || isNpz(output);
+        if (archive) {
+            for (Path file : indices == null ? new Path[] {output} : new Path[] {output, indices}) {
+                if (!isNpz(file)) {
+                    throw new ParameterException(spec.commandLine(), (file == output ? "--output " : "--indices ") + file
+                            + ": a pyramid (--output-size given " + pooling.levels() + " times) is written to an .npz archive;"
+                            + " name a file ending in .npz");
+                }
+            }
+        }
         TensorFiles.checkWritable(output, "--output");
         if (indices != null) {
             TensorFiles.checkWritable(indices, "--indices");
         }
-        Tensor x = input.load();
+        if (archive) {
+            return pyramid();
+        }
         AdaptivePool op = pooling.op(indices != null);
+        Tensor x = input.load();
         PoolOptions.plan(x.shape(), op, input.name());
 
         PoolResult result;
@@ -76,5 +106,39 @@ final class PoolCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.shape() + " -> " + output + " "
                 + result.values().shape() + (indices != null ? " and " + indices + " (int64)" : "") + ", on " + where);
         return ExitCodes.OK;
+    }
+
+    /** Every --output-size in one pass, each level an array of the archives. */
+    private int pyramid() throws IOException {
+        PyramidPool op = pooling.pyramid(indices != null);
+        Tensor x = input.load();
+        PoolOptions.plan(x.shape(), op, input.name());
+        List<PoolResult> levels;
+        String where;
+        try (Clpool clpool = device.open()) {
+            where = clpool.device();
+            levels = clpool.pyramid(x, op);
+        }
+        Map<String, Tensor> values = new LinkedHashMap<>();
+        Map<String, Tensor> idx = new LinkedHashMap<>();
+        StringBuilder shapes = new StringBuilder();
+        for (int l = 0; l < levels.size(); l++) {
+            values.put("level" + l, levels.get(l).values());
+            if (indices != null) {
+                idx.put("level" + l, levels.get(l).indices());
+            }
+            shapes.append(l == 0 ? "" : ", ").append("level").append(l).append(' ').append(levels.get(l).values().shape());
+        }
+        TensorFiles.writeArchive(output, values);
+        if (indices != null) {
+            TensorFiles.writeArchive(indices, idx);
+        }
+        spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.shape() + " -> " + output + " (" + shapes + ")"
+                + (indices != null ? " and " + indices + " (int64)" : "") + ", on " + where);
+        return ExitCodes.OK;
+    }
+
+    private static boolean isNpz(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz");
     }
 }

@@ -5,12 +5,14 @@ import dev.clpool.Tensor;
 import dev.clpool.io.AtomicFiles;
 import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;
+import dev.clpool.npy.NpzWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reads and writes the files of the command line. A file that cannot be read as asked is bad input
@@ -82,6 +84,15 @@ final class TensorFiles {
     static void write(Path file, Tensor tensor) throws IOException {
         try {
             Npy.write(file, tensor);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + file + ": " + ErrorReporter.describe(e), e);
+        }
+    }
+
+    /** Writes tensors as an {@code .npz} archive (keys in the map's order), atomically, as {@link #write(Path, Tensor)}. */
+    static void writeArchive(Path file, Map<String, Tensor> arrays) throws IOException {
+        try {
+            NpzWriter.write(file, arrays);
         } catch (IOException e) {
             throw new IOException("cannot write " + file + ": " + ErrorReporter.describe(e), e);
         }

@@ -8,6 +8,7 @@ import dev.clpool.Tensor;
 import dev.clpool.PoolMode;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
+import dev.clpool.plan.PyramidPlan;
 import java.util.stream.IntStream;
 
 /**
@@ -59,19 +60,44 @@ public final class JavaBackend implements Backend {
 
     @Override
     public void pool(PoolPlan plan, float[] input, float[] values, long[] indices) {
-        Bins d = new Bins(plan.depth());
-        Bins h = new Bins(plan.height());
-        Bins w = new Bins(plan.width());
+        PlaneLoops loops = new PlaneLoops(plan);
         int planes = Math.toIntExact(plan.planes());
-        int inPlane = Math.toIntExact(plan.inputPlaneSize());
-        int outPlane = Math.toIntExact(plan.outputPlaneSize());
-        boolean avg = plan.op().mode() == PoolMode.AVG;
-        boolean identity = d.isIdentity() && h.isIdentity() && w.isIdentity();
         // A few runs of whole planes per core: enough to balance the load.
         int runs = Math.min(planes, Runtime.getRuntime().availableProcessors() * 4);
         IntStream.range(0, runs).parallel().forEach(r -> {
             int p = (int) ((long) planes * r / runs);
             int last = (int) ((long) planes * (r + 1) / runs);
+            loops.run(input, values, indices, p, last);
+        });
+    }
+
+    @Override
+    public void pyramid(PyramidPlan plan, float[] input, float[][] values, long[][] indices) {
+        JavaPyramid.pyramid(plan, input, values, indices);
+    }
+
+    /** One plan's loops, run over any range of whole planes: by {@link #pool} and, level by level, by {@link JavaPyramid}. */
+    static final class PlaneLoops {
+        private final Bins d;
+        private final Bins h;
+        private final Bins w;
+        private final int inPlane;
+        private final int outPlane;
+        private final boolean avg;
+        private final boolean identity;
+
+        PlaneLoops(PoolPlan plan) {
+            d = new Bins(plan.depth());
+            h = new Bins(plan.height());
+            w = new Bins(plan.width());
+            inPlane = Math.toIntExact(plan.inputPlaneSize());
+            outPlane = Math.toIntExact(plan.outputPlaneSize());
+            avg = plan.op().mode() == PoolMode.AVG;
+            identity = d.isIdentity() && h.isIdentity() && w.isIdentity();
+        }
+
+        /** Pools planes {@code [p, last)} of {@code input} into the same planes of {@code values} (and {@code indices}). */
+        void run(float[] input, float[] values, long[] indices, int p, int last) {
             if (identity) {
                 copyPlanes(input, values, indices, p * inPlane, (last - p) * inPlane, inPlane, avg);
                 return;
@@ -96,7 +122,7 @@ public final class JavaBackend implements Backend {
                     maxPlane(input, p * inPlane, values, indices, p * outPlane, d, h, w);
                 }
             }
-        });
+        }
     }
 
     /**

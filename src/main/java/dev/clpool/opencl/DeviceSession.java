@@ -51,6 +51,11 @@ final class DeviceSession implements AutoCloseable {
         }
     }
 
+    /** The built program, for kernels beyond {@link PoolKernels}' (backward passes, pyramids). */
+    ClProgram program() {
+        return program;
+    }
+
     static String buildOptions(DeviceInfo info) {
         return info.correctlyRoundedDivide() ? "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt" : "-cl-std=CL1.2";
     }

@@ -7,7 +7,9 @@ import dev.clpool.DeviceSelector;
 import dev.clpool.DeviceTensor;
 import dev.clpool.Shape;
 import dev.clpool.Tensor;
+import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
+import dev.clpool.plan.PyramidPlan;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -96,6 +98,37 @@ public final class OpenClBackend implements Backend {
                     }
                 }
             }
+            return null;
+        });
+    }
+
+    @Override
+    public void pyramid(PyramidPlan plan, float[] input, float[][] values, long[][] indices) {
+        long cap = maxAllocationBytes();
+        call(s -> {
+            PyramidKernels.run(s, plan, input, values, indices, device.info(), options, cap);
+            return null;
+        });
+    }
+
+    /**
+     * Whether this backend computes {@code plan} in one pass over the input, rather than level by level
+     * (a GPU whose work-group local memory cannot hold a plane).
+     */
+    public boolean pyramidInOnePass(PyramidPlan plan) {
+        return PyramidKernels.method(plan, plan.planes(), device.info(), options) != PyramidKernels.Method.LEVELS;
+    }
+
+    /** How this backend computes {@code plan}: {@code pyramid-staged}, {@code pyramid-planes} or {@code levels}. */
+    public String pyramidMethodFor(PyramidPlan plan) {
+        return PyramidKernels.method(plan, plan.planes(), device.info(), options).label;
+    }
+
+    @Override
+    public void backward(BackwardPlan plan, float[] gradOutput, long[] indices, float[] gradInput) {
+        long cap = maxAllocationBytes();
+        call(s -> {
+            BackwardKernels.run(s, plan, gradOutput, indices, gradInput, cap);
             return null;
         });
     }

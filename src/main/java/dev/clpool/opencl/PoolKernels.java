@@ -175,7 +175,7 @@ final class PoolKernels {
     record Spread(long count, long workItems, long chunk, long span, long step) {
     }
 
-    private Spread spread(long count) {
+    Spread spread(long count) {
         long full = device.isGpu() ? device.computeUnits() * 2048L : device.computeUnits() * 4L * LOCAL_SIZE;
         long workItems = Math.min(roundUp(count, LOCAL_SIZE), full);
         if (device.isGpu()) {

@@ -39,9 +39,11 @@ public record PoolPlan(AdaptivePool op, Shape inputShape, Shape outputShape, lon
                     + layoutName(spatial, false) + " or " + (spatial + 2) + "-d " + layoutName(spatial, true)
                     + " tensor, got shape " + input + " (rank " + rank + ")");
         }
-        // PyTorch's own checks differ by mode: avg needs non-empty spatial dimensions, max needs every
-        // dimension after the first non-empty (so a batched max refuses C = 0, an unbatched one allows it).
-        int firstChecked = op.mode() == PoolMode.AVG ? rank - spatial : 1;
+        // PyTorch's own checks differ by operation (libtorch 2.7.1): adaptive_avg_pool2d needs non-empty
+        // H and W only, and adaptive_avg_pool1d, which is avg_pool2d of x.unsqueeze(-2), non-empty L only;
+        // adaptive_max_pool1d/2d/3d and adaptive_avg_pool3d need every dimension after the first non-empty
+        // (so a batched one refuses C = 0, an unbatched one allows it).
+        int firstChecked = op.mode() == PoolMode.AVG && spatial <= 2 ? rank - spatial : 1;
         for (int i = firstChecked; i < rank; i++) {
             if (input.dim(i) == 0) {
                 throw new IllegalArgumentException("input: " + op.torchName() + " expects non-zero sizes for non-batch"

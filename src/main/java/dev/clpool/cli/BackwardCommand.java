@@ -1,0 +1,154 @@
+package dev.clpool.cli;
+
+import dev.clpool.AdaptivePool;
+import dev.clpool.Clpool;
+import dev.clpool.DType;
+import dev.clpool.OutputSize;
+import dev.clpool.PoolMode;
+import dev.clpool.Shape;
+import dev.clpool.Tensor;
+import dev.clpool.plan.BackwardPlan;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code backward}: the gradient of a pooling with respect to its input, from the gradient of its output. */
+@Command(name = "backward", sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Computes what PyTorch's autograd gives for adaptive_{avg,max}_pool{1,2,3}d: the gradient with respect to "
+                    + "the input (float32, the input's shape) from --grad, the gradient with respect to the output "
+                    + "(float32, the output's shape, which gives the output size).",
+            "avg: each input cell gets the sum of grad / kd / kh / kw over the output cells whose bins contain it. "
+                    + "max: each input cell gets the sum of grad over the output cells whose max index is that cell: "
+                    + "the int64 indices of the forward pass (pool --indices), or, with --input, computed here.",
+            "Both are gathers (each input cell sums its own contributions in a fixed order), so the result is the same "
+                    + "bits on every run and device: libtorch CPU's result, unlike CUDA's atomic adds.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  clpool backward --mode avg --input-shape 2,64,10,9 --grad g.npy --output dx.npy",
+            "  clpool backward --mode max --input-shape 2,64,10,9 --grad g.npy --indices i.npy --output dx.npy",
+            "  clpool backward --mode max --dims 3 --input video.npy --grad g.npy --output dx.npy --device opencl",
+        })
+final class BackwardCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--mode", required = true, paramLabel = "avg|max", converter = Converters.Mode.class,
+            description = "The forward pooling: avg or max.")
+    private PoolMode mode;
+
+    @Option(names = "--dims", paramLabel = "1|2|3", defaultValue = "2", description = PoolOptions.DIMS_DESCRIPTION)
+    private int dims;
+
+    static final class Input {
+        @Option(names = "--input-shape", required = true, paramLabel = "N,C,H,W", converter = Converters.ShapeList.class,
+                description = "The forward input's shape.")
+        Shape shape;
+
+        @ArgGroup(exclusive = false)
+        InputFile file;
+    }
+
+    static final class InputFile {
+        @Option(names = "--input", required = true, paramLabel = "IN",
+                description = "The forward input (float32 .npy, or .npz with --key): its shape, and for max without "
+                        + "--indices, the input to compute the indices from.")
+        Path file;
+
+        @Option(names = "--key", paramLabel = "NAME", description = "The array of an .npz --input.")
+        String key;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private Input input;
+
+    @Option(names = "--grad", required = true, paramLabel = "G.npy",
+            description = "The gradient with respect to the output: float32 (<f4), the output's shape.")
+    private Path grad;
+
+    @Option(names = "--indices", paramLabel = "IDX.npy",
+            description = "With --mode max: the forward pass's int64 (<i8) indices, the output's shape.")
+    private Path indices;
+
+    @Option(names = "--output-size", paramLabel = "SPEC", converter = Converters.AnySize.class,
+            description = "The forward output size, as pool takes it; optional: checked against --grad's shape, which "
+                    + "gives it otherwise.")
+    private OutputSize outputSize;
+
+    @Option(names = "--output", required = true, paramLabel = "GRAD.npy", description = "Where to write the input's gradient.")
+    private Path output;
+
+    @Mixin
+    private DeviceOption device;
+
+    @Override
+    public Integer call() throws Exception {
+        if (indices != null && mode != PoolMode.MAX) {
+            throw new ParameterException(spec.commandLine(), "--indices needs --mode max (average pooling has no indices)");
+        }
+        if (mode == PoolMode.MAX && indices == null && input.file == null) {
+            throw new ParameterException(spec.commandLine(), "--mode max needs the forward pass's --indices, or the --input to"
+                    + " compute them from");
+        }
+        if (dims < 1 || dims > 3) {
+            throw new BadInputException("--dims: expected 1, 2 or 3, got " + dims);
+        }
+        if (outputSize != null && outputSize.arity() != 1 && outputSize.arity() != dims) {
+            throw new BadInputException("--output-size " + outputSize + ": expected " + (dims == 1 ? "1 size" : "1 or " + dims + " sizes")
+                    + " for " + dims + "-d pooling (--dims " + dims + "), got " + outputSize.arity());
+        }
+        TensorFiles.checkWritable(output, "--output");
+        Tensor g = TensorFiles.read(grad, null, DType.FLOAT32, "--grad");
+        Tensor x = input.file == null ? null : TensorFiles.read(input.file.file, input.file.key, DType.FLOAT32, "--input");
+        Shape inputShape = x != null ? x.shape() : input.shape;
+        String inputName = x != null ? TensorFiles.name(input.file.file, input.file.key) : "--input-shape " + inputShape;
+        Shape gradShape = g.shape();
+        if (gradShape.rank() < dims + 1) {
+            throw new BadInputException("--grad " + grad + ": shape " + gradShape + " has fewer than " + (dims + 1)
+                    + " dimensions, too few for " + dims + "-d pooling");
+        }
+        long[] gradSpatial = Arrays.copyOfRange(gradShape.toArray(), gradShape.rank() - dims, gradShape.rank());
+        AdaptivePool op = new AdaptivePool(mode, dims, outputSize != null ? outputSize : OutputSize.of(gradSpatial),
+                mode == PoolMode.MAX);
+        try {
+            BackwardPlan.of(inputShape, op, gradShape);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new BadInputException(m.startsWith("gradOutput: ") ? "--grad " + grad + ": " + m.substring(12)
+                    : m.startsWith("input: ") ? inputName + ": " + m.substring(7) : inputName + ": " + m, e);
+        }
+        Tensor idx = indices == null ? null : TensorFiles.read(indices, null, DType.INT64, "--indices");
+        if (idx != null && !idx.shape().equals(gradShape)) {
+            throw new BadInputException("--indices " + indices + ": shape " + idx.shape() + " is not --grad's " + gradShape);
+        }
+
+        Tensor result;
+        String where;
+        try (Clpool clpool = device.open()) {
+            where = clpool.device();
+            if (mode == PoolMode.MAX && idx == null) {
+                idx = clpool.pool(x, op).indices();
+            }
+            try {
+                result = clpool.backward(op, inputShape, g, idx);
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage().startsWith("indices: ")) {
+                    throw new BadInputException("--indices " + indices + ": " + e.getMessage().substring(9), e);
+                }
+                throw e;
+            }
+        }
+        TensorFiles.write(output, result);
+        spec.commandLine().getOut().println(op.torchName() + " backward: " + grad + " " + gradShape + " -> " + output + " "
+                + result.shape() + (idx != null && indices == null ? " (indices from " + inputName + ")" : "") + ", on " + where);
+        return ExitCodes.OK;
+    }
+}

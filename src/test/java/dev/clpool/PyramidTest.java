@@ -1,0 +1,249 @@
+package dev.clpool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clpool.opencl.KernelChoice;
+import dev.clpool.opencl.OpenClBackend;
+import dev.clpool.opencl.OpenClOptions;
+import dev.clpool.plan.PyramidPlan;
+import dev.clpool.testing.Seeds;
+import dev.clpool.testing.SpyBackend;
+import dev.clpool.testing.TensorAssert;
+import dev.clpool.testing.TestDevices;
+import dev.clpool.testing.Torch;
+import dev.clpool.testing.TorchOps;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Pyramid pooling: every level bit for bit what a pooling to that size alone gives, on both paths and
+ * across them (one pass over the input must not change a single sum), for random 1-d, 2-d and 3-d
+ * pyramids with identity, upsampling, all-ones and empty levels; the OpenCL one-pass kernel and its
+ * level-by-level fallback for planes too large for local memory; PSPNet's pyramid against PyTorch.
+ */
+class PyramidTest {
+    static long seed;
+
+    @BeforeAll
+    static void seed() {
+        seed = Seeds.seed("PyramidTest");
+    }
+
+    static Stream<Named<TestDevices.EngineSource>> engines() {
+        return TestDevices.engines();
+    }
+
+    static int between(Random r, int lo, int hi) {
+        return lo + r.nextInt(hi - lo + 1);
+    }
+
+    /** A random pyramid of 1 to 5 levels for inputs of {@code spatial} sizes. */
+    static PyramidPool randomPyramid(Random r, int rank, long[] spatial, PoolMode mode, boolean withIndices) {
+        List<OutputSize> levels = new ArrayList<>();
+        int count = between(r, 1, 5);
+        for (int l = 0; l < count; l++) {
+            int kind = r.nextInt(10);
+            if (kind == 0) {
+                levels.add(OutputSize.of(1));
+            } else if (kind == 1) {
+                Long[] none = new Long[rank];
+                levels.add(OutputSize.ofNullable(none)); // identity: every axis None
+            } else if (kind == 2 && r.nextInt(3) == 0) {
+                levels.add(OutputSize.of(0));
+            } else {
+                long[] s = new long[rank];
+                for (int a = 0; a < rank; a++) {
+                    s[a] = kind == 3 ? spatial[a] + between(r, 1, 4) : between(r, 1, (int) spatial[a]);
+                }
+                levels.add(OutputSize.of(s));
+            }
+        }
+        return new PyramidPool(mode, rank, levels, withIndices);
+    }
+
+    static void assertLevelsEqualSinglePoolings(Clpool engine, Clpool reference, Tensor x, PyramidPool pyramid, String what) {
+        List<PoolResult> levels = engine.pyramid(x, pyramid);
+        assertEquals(pyramid.size(), levels.size(), what);
+        for (int l = 0; l < pyramid.size(); l++) {
+            String level = what + ", level " + l + " (" + pyramid.level(l) + ")";
+            PoolResult alone = reference.pool(x, pyramid.level(l));
+            TensorAssert.assertBitExact(alone.values(), levels.get(l).values(), level);
+            if (pyramid.withIndices()) {
+                TensorAssert.assertSameIndices(alone.indices(), levels.get(l).indices(), level);
+            } else {
+                assertNull(levels.get(l).indices(), level);
+            }
+        }
+    }
+
+    static Tensor randomInput(Random r, long[] shape) {
+        float[] x = new float[Math.toIntExact(Shape.of(shape).elementCount())];
+        boolean ties = r.nextInt(3) == 0;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = ties ? r.nextInt(3) - 1 : r.nextInt(40) == 0 ? Float.NaN : (float) r.nextGaussian();
+        }
+        return Tensor.of(x, shape);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void everyLevelIsThePoolingToItsSizeBitForBit(TestDevices.EngineSource engine) {
+        Clpool clpool = engine.get();
+        Clpool java = TestDevices.java();
+        Random r = new Random(seed);
+        for (int k = 0; k < 90; k++) {
+            int rank = 1 + k % 3;
+            long[] spatial = new long[rank];
+            for (int a = 0; a < rank; a++) {
+                spatial[a] = rank == 1 ? between(r, 1, 60) : rank == 2 ? between(r, 1, 20) : between(r, 1, 8);
+            }
+            long n = r.nextInt(20) == 0 ? 0 : 1;
+            long planes = between(r, 1, 11);
+            long[] shape = n == 1 && r.nextBoolean() ? Pool1d3dTest.prepend(planes, spatial)
+                    : Pool1d3dTest.prepend(n, Pool1d3dTest.prepend(planes, spatial));
+            PoolMode mode = r.nextBoolean() ? PoolMode.AVG : PoolMode.MAX;
+            PyramidPool pyramid = randomPyramid(r, rank, spatial, mode, mode == PoolMode.MAX && r.nextBoolean());
+            Tensor x = randomInput(r, shape);
+            String what = clpool.device() + ", " + Seeds.describe(seed) + ", case " + k + ": " + pyramid + " of " + x.shape();
+            assertLevelsEqualSinglePoolings(clpool, clpool, x, pyramid, what);
+            assertLevelsEqualSinglePoolings(clpool, java, x, pyramid, what + " (against the Java path)");
+        }
+    }
+
+    @Test
+    void everyOpenClMethodGivesTheSameBits() {
+        TestDevices.openCl(); // skips without OpenCL, fails in CI
+        Clpool java = TestDevices.java();
+        Random r = new Random(seed ^ 0x5a5a);
+        PyramidPool psp = PyramidPool.avg2d(1, 2, 3, 6);
+        Tensor small = randomInput(r, new long[] {2, 24, 16, 16});
+        // 200x200 floats are 160 KB: more than a work-group's tile, so a GPU would pool level by level.
+        Tensor large = randomInput(r, new long[] {1, 3, 200, 200});
+        Tensor volume = randomInput(r, new long[] {2, 3, 5, 6, 7});
+        PyramidPool p3 = PyramidPool.of(PoolMode.MAX, 3, true, OutputSize.of(1), OutputSize.of(2, 3, 3), OutputSize.ofNullable(null, 2L, null));
+        // The kernel preference picks the method: tiled the staged kernel (where a plane fits), planes the
+        // plane-run kernel, cell level by level; auto, on a CPU device (PoCL in CI), the plane-run kernel.
+        Object[][] expectations = {
+            {KernelChoice.TILED, "pyramid-staged", "levels"},
+            {KernelChoice.PLANES, "pyramid-planes", "pyramid-planes"},
+            {KernelChoice.CELL, "levels", "levels"},
+            {KernelChoice.AUTO, null, null},
+        };
+        for (Object[] e : expectations) {
+            KernelChoice kernel = (KernelChoice) e[0];
+            try (Clpool cl = Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withKernel(kernel)))) {
+                OpenClBackend backend = (OpenClBackend) cl.backend();
+                if (e[1] != null) {
+                    assertEquals(e[1], backend.pyramidMethodFor(PyramidPlan.of(small.shape(), psp)), kernel + ", a 16x16 plane");
+                    assertEquals(e[2], backend.pyramidMethodFor(PyramidPlan.of(large.shape(), psp)), kernel + ", a 200x200 plane");
+                    assertEquals(!e[2].equals("levels"), backend.pyramidInOnePass(PyramidPlan.of(large.shape(), psp)));
+                }
+                String what = Seeds.describe(seed) + ", kernel " + kernel.label();
+                for (Tensor x : List.of(small, large)) {
+                    for (PyramidPool p : List.of(psp, PyramidPool.max2d(true, 1, 2, 4), PyramidPool.max2d(false, 3, 5))) {
+                        assertLevelsEqualSinglePoolings(cl, java, x, p, what + ", " + p + " of " + x.shape());
+                    }
+                }
+                assertLevelsEqualSinglePoolings(cl, java, volume, p3, what + ", " + p3);
+                for (int k = 0; k < 15; k++) {
+                    int rank = 1 + k % 3;
+                    long[] spatial = new long[rank];
+                    for (int a = 0; a < rank; a++) {
+                        spatial[a] = rank == 1 ? between(r, 1, 60) : rank == 2 ? between(r, 1, 20) : between(r, 1, 8);
+                    }
+                    PoolMode mode = r.nextBoolean() ? PoolMode.AVG : PoolMode.MAX;
+                    PyramidPool p = randomPyramid(r, rank, spatial, mode, mode == PoolMode.MAX && r.nextBoolean());
+                    Tensor x = randomInput(r, Pool1d3dTest.prepend(between(r, 1, 9), spatial));
+                    assertLevelsEqualSinglePoolings(cl, java, x, p, what + ", case " + k + ": " + p + " of " + x.shape());
+                }
+            }
+        }
+    }
+
+    @Test
+    void chunksOfPlanesGiveTheSameBits() {
+        TestDevices.openCl();
+        Clpool java = TestDevices.java();
+        // An 8 KiB cap: 40 planes of 12x12 and their 1 + 36 + 144 + 4 output cells go through in chunks of
+        // 11 planes (avg) or 5 (max, with int64 indices).
+        try (Clpool cl = Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withMaxAllocationBytes(8192)))) {
+            Random r = new Random(seed ^ 0xc0);
+            Tensor x = randomInput(r, new long[] {4, 10, 12, 12});
+            for (PyramidPool p : List.of(PyramidPool.avg2d(1, 6, 12, 2), PyramidPool.max2d(true, 1, 6, 12, 2))) {
+                assertLevelsEqualSinglePoolings(cl, java, x, p, Seeds.describe(seed) + ", " + p + " in chunks");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void pspNetsPyramidMatchesPyTorch(TestDevices.EngineSource engine) {
+        Clpool clpool = engine.get();
+        Random r = new Random(seed ^ 0x959);
+        long[] shape = {2, 8, 13, 17};
+        float[] x = new float[2 * 8 * 13 * 17];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        long[] sizes = {1, 2, 3, 6};
+        List<Tensor> avg = clpool.adaptiveAvgPyramid2d(Tensor.of(x, shape), sizes);
+        List<PoolResult> max = clpool.adaptiveMaxPyramid2d(Tensor.of(x, shape), sizes);
+        for (int l = 0; l < sizes.length; l++) {
+            long s = sizes[l];
+            String what = clpool.device() + ", " + Seeds.describe(seed) + ", level " + s;
+            Torch.Outcome ta = TorchOps.pool(PoolMode.AVG, x, shape, s, s);
+            Torch.Outcome tm = TorchOps.pool(PoolMode.MAX, x, shape, s, s);
+            if (s == 1) {
+                TensorAssert.assertClose(Tensor.of(ta.values(), ta.shape()), avg.get(l), what + " avg (PyTorch's mean())");
+            } else {
+                TensorAssert.assertBitExact(Tensor.of(ta.values(), ta.shape()), avg.get(l), what + " avg");
+            }
+            TensorAssert.assertBitExact(Tensor.of(tm.values(), tm.shape()), max.get(l).values(), what + " max");
+        }
+    }
+
+    @Test
+    void checksAndEmptyInputs() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyramidPool.avg2d());
+        assertTrue(e.getMessage().startsWith("outputSizes:"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PyramidPool.of(PoolMode.AVG, 2, true, OutputSize.of(1)));
+        assertTrue(e.getMessage().startsWith("withIndices:"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PyramidPool.of(PoolMode.AVG, 4, false, OutputSize.of(1)));
+        assertTrue(e.getMessage().startsWith("spatialRank:"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> PyramidPool.of(PoolMode.AVG, 2, false, OutputSize.of(1), null));
+        assertEquals("pyramid of adaptive_max_pool2d(output_size=1 | 2 | (None, 3), return_indices=True)",
+                PyramidPool.of(PoolMode.MAX, 2, true, OutputSize.of(1), OutputSize.of(2), OutputSize.ofNullable(null, 3L)).toString());
+        try (Clpool c = Clpool.using(SpyBackend.forbidding())) {
+            Tensor x = Tensor.of(new float[24], 1, 2, 3, 4);
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> c.pyramid(x, PyramidPool.of(PoolMode.AVG, 2, false, OutputSize.of(1), OutputSize.of(1, 2, 3))));
+            assertTrue(e.getMessage().contains("(1, 2, 3)") && e.getMessage().contains("expected 2 sizes"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> c.pyramid(Tensor.of(new float[24], 2, 3, 4), PyramidPool.of(PoolMode.AVG, 3, false, OutputSize.of(1))));
+            assertTrue(e.getMessage().contains("adaptive_avg_pool3d"), e.getMessage());
+            // Nothing to compute: an empty batch, or only empty levels.
+            List<PoolResult> empty = c.pyramid(Tensor.of(new float[0], 0, 2, 3, 4), PyramidPool.max2d(true, 1, 2));
+            assertEquals(Shape.of(0, 2, 2, 2), empty.get(1).values().shape());
+            assertEquals(Shape.of(0, 2, 2, 2), empty.get(1).indices().shape());
+            assertEquals(Shape.of(1, 2, 0, 0), c.pyramid(x, PyramidPool.avg2d(0)).get(0).values().shape());
+        }
+        // A backend without a pyramid of its own pools level by level, skipping empty levels.
+        SpyBackend spy = SpyBackend.counting();
+        try (Clpool c = Clpool.using(spy)) {
+            List<PoolResult> levels = c.pyramid(Tensor.of(new float[24], 1, 2, 3, 4), PyramidPool.avg2d(1, 0, 2));
+            assertEquals(2, spy.poolCalls.get());
+            assertEquals("[42.0, 42.0]", Arrays.toString(levels.get(0).values().floats()));
+            assertEquals(0, levels.get(1).values().elementCount());
+        }
+    }
+}
