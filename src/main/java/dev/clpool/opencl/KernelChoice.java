@@ -13,7 +13,9 @@ public enum KernelChoice {
     /** A work-group per tile of whole planes or row bands staged in local memory: 2-d plans. */
     TILED,
     /** A copy: identity plans (output size = input size). */
-    COPY;
+    COPY,
+    /** One work-item per output element, channel fastest: channels-last (NHWC, NDHWC) tensors, chosen for them alone. */
+    CHANNELS_LAST;
 
     public static KernelChoice parse(String text) {
         try {

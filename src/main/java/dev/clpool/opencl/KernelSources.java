@@ -10,7 +10,8 @@ import java.util.List;
 final class KernelSources {
     private static final String ROOT = "/dev/clpool/opencl/kernels/";
     /** The files of the pooling program, in the order they are compiled together. */
-    static final List<String> POOLING = List.of("common.cl", "cell_pool.cl", "plane_pool.cl", "tiled_pool.cl", "copy_pool.cl");
+    static final List<String> POOLING = List.of("common.cl", "cell_pool.cl", "plane_pool.cl", "tiled_pool.cl", "copy_pool.cl",
+            "channels_last_pool.cl");
 
     private KernelSources() {
     }
