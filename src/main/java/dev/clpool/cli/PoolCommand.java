@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 /** {@code pool}: one pooling of a NumPy file, written as NumPy files. */
 @Command(name = "pool", sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Pools a float32 .npy file (or an .npz entry) and writes the result as .npy: float32 values with the "
-                    + "input's rank, and for max the int64 index (h * W + w in the input plane) of each maximum.",
+            "Pools a .npy file (or an .npz entry) and writes the result as .npy: values of the input's dtype (float16, "
+                    + "bfloat16 bits with --dtype bfloat16, float32 or float64), rank and layout (--layout nhwc for (N, H, W, C) "
+                    + "arrays), and for max the int64 index (h * W + w in the input plane) of each maximum.",
             "Outputs are written to a temporary file beside them and renamed into place: a failed run leaves no "
                     + "partial file and an existing output untouched.",
         },
@@ -27,6 +28,8 @@ import picocli.CommandLine.Spec;
             "  clpool pool --mode avg --output-size 5,7 --input x.npy --output y.npy",
             "  clpool pool --mode max --output-size none,7 --input batch.npz --key x \\",
             "      --output y.npy --indices i.npy --device opencl",
+            "  clpool pool --mode avg --output-size 7 --input nhwc_half.npy --layout nhwc --output y.npy",
+            "  clpool pool --mode avg --output-size 1 --input bf16_bits.npy --dtype bfloat16 --output y.npy",
         })
 final class PoolCommand implements Callable<Integer> {
     @Spec
@@ -37,6 +40,9 @@ final class PoolCommand implements Callable<Integer> {
 
     @Mixin
     private InputOptions input;
+
+    @Mixin
+    private StorageOptions storage;
 
     @Option(names = "--output", required = true, paramLabel = "OUT.npy", description = "Where to write the pooled values.")
     private Path output;
@@ -59,7 +65,7 @@ final class PoolCommand implements Callable<Integer> {
         if (indices != null) {
             TensorFiles.checkWritable(indices, "--indices");
         }
-        Tensor x = input.load();
+        Tensor x = storage.load(input);
         AdaptivePool op = pooling.op(indices != null);
         PoolOptions.plan(x.shape(), op, input.name());
 
@@ -73,8 +79,9 @@ final class PoolCommand implements Callable<Integer> {
         if (indices != null) {
             TensorFiles.write(indices, result.indices());
         }
-        spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.shape() + " -> " + output + " "
-                + result.values().shape() + (indices != null ? " and " + indices + " (int64)" : "") + ", on " + where);
+        spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.physicalShape() + StorageOptions.describe(x)
+                + " -> " + output + " " + result.values().physicalShape() + (indices != null ? " and " + indices + " (int64)" : "")
+                + ", on " + where);
         return ExitCodes.OK;
     }
 }
