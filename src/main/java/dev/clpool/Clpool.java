@@ -139,6 +139,7 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(op, "op");
         requireOpen();
+        requireFloatingPoint(input.dtype());
         PoolPlan plan = PoolPlan.of(input.shape(), op);
         requirePoolableLayout(input.layout(), plan);
         return backend.pool(plan, input);

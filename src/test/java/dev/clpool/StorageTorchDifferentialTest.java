@@ -256,6 +256,23 @@ class StorageTorchDifferentialTest {
     }
 
     @Test
+    void largeFloat16BinsAreFiniteInPyTorchAndHere() {
+        // 100 x 100 cells of 65504: PyTorch (which once summed in float16 and returned infinity) and
+        // clpool sum in float32 and return 65504, for the pooling kernel (1x2) and the mean (1x1) alike.
+        short[] bits = new short[100 * 100];
+        Arrays.fill(bits, Float16.fromFloat(Float16.MAX_VALUE));
+        Tensor x = Tensor.ofFloat16(bits, 1, 1, 100, 100);
+        for (long[] out : new long[][] {{1, 1}, {1, 2}, {2, 1}}) {
+            Tensor torch = TorchStorage.pool2d(x, out[0], out[1], true);
+            Tensor ours = TestDevices.java().adaptiveAvgPool2d(x, OutputSize.of(out[0], out[1]));
+            StorageAssert.assertBitExact(torch, ours, "65504 x 100 x 100 -> " + Arrays.toString(out));
+            for (short h : ours.shorts()) {
+                assertEquals(Float16.MAX_VALUE, Float16.toFloat(h));
+            }
+        }
+    }
+
+    @Test
     void coversEveryDtypeLayoutAndKindOfData() {
         for (DType d : new DType[] {DType.FLOAT16, DType.BFLOAT16, DType.FLOAT64, DType.FLOAT32}) {
             List<Case> of = cases.stream().filter(k -> k.dtype() == d).toList();
