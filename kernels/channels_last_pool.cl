@@ -102,3 +102,94 @@ __kernel void nhwc_max_indices(NHWC_PARAMS, __global elem_t* out, __global long*
         indices[o] = mi;
     }
 }
+
+// For CPU devices, whose work-items are loops of one thread: a work-item pools blocks of NHWC_BLOCK
+// channels of one output cell at once, so that its inner loops run along contiguous channels (the
+// compiler vectorizes them) while each channel is still summed over the bin in row-major order.
+// Entry points: nhwc_block_avg, nhwc_block_max, nhwc_block_max_indices; task t of count is
+// (n, output cell, channel block), the block fastest; work-items take runs of tasks as cell_pool.cl.
+#define NHWC_BLOCK 16
+
+#define NHWC_BLOCK_LOOP                                                                     \
+    const ulong begin = get_global_id(0) * chunk;                                           \
+    const ulong end = min(count, begin + span);                                             \
+    const long blocks = (C + NHWC_BLOCK - 1) / NHWC_BLOCK;                                  \
+    for (ulong t = begin; t < end; t += step) {                                             \
+    long c0, od, oh, ow;                                                                    \
+    ulong n;                                                                                \
+    nhwc_coordinates(t, false, blocks, OD, OH, OW, &c0, &od, &oh, &ow, &n);                 \
+    c0 *= NHWC_BLOCK;                                                                       \
+    const int width = (int)min((long)NHWC_BLOCK, C - c0);                                   \
+    const long d0 = D_START(od), d1 = D_END(od);                                            \
+    const long h0 = H_START(oh), h1 = H_END(oh);                                            \
+    const long w0 = W_START(ow), w1 = W_END(ow);                                            \
+    __global const elem_t* src = in + n * (ulong)(ID * IH * IW * C) + c0;                   \
+    const ulong o = (((n * (ulong)OD + od) * (ulong)OH + oh) * (ulong)OW + ow) * (ulong)C + c0;
+
+__kernel void nhwc_block_avg(NHWC_PARAMS, __global elem_t* out) {
+    NHWC_BLOCK_LOOP
+        acc_t sum[NHWC_BLOCK];
+        for (int k = 0; k < NHWC_BLOCK; k++) {
+            sum[k] = 0;
+        }
+        for (long d = d0; d < d1; d++) {
+            for (long h = h0; h < h1; h++) {
+                for (long w = w0; w < w1; w++) {
+                    __global const elem_t* cell = src + ((d * IH + h) * IW + w) * C;
+                    if (width == NHWC_BLOCK) {
+                        for (int k = 0; k < NHWC_BLOCK; k++) {
+                            sum[k] += LOAD(cell, k);
+                        }
+                    } else {
+                        for (int k = 0; k < width; k++) {
+                            sum[k] += LOAD(cell, k);
+                        }
+                    }
+                }
+            }
+        }
+        const acc_t kd = (acc_t)(d1 - d0), kh = (acc_t)(h1 - h0), kw = (acc_t)(w1 - w0);
+        for (int k = 0; k < width; k++) {
+            STORE(out, o + k, sum[k] / kd / kh / kw);
+        }
+    }
+}
+
+#define NHWC_BLOCK_MAX                                                                      \
+        acc_t m[NHWC_BLOCK];                                                                \
+        long mi[NHWC_BLOCK];                                                                \
+        for (int k = 0; k < NHWC_BLOCK; k++) {                                              \
+            m[k] = -INFINITY;                                                               \
+            mi[k] = (d0 * IH + h0) * IW + w0;                                               \
+        }                                                                                   \
+        for (long d = d0; d < d1; d++) {                                                    \
+            for (long h = h0; h < h1; h++) {                                                \
+                for (long w = w0; w < w1; w++) {                                            \
+                    const long i = (d * IH + h) * IW + w;                                   \
+                    __global const elem_t* cell = src + i * C;                              \
+                    for (int k = 0; k < width; k++) {                                       \
+                        const acc_t v = LOAD(cell, k);                                      \
+                        MAX_STEP(m[k], mi[k], v, i)                                         \
+                    }                                                                       \
+                }                                                                           \
+            }                                                                               \
+        }
+
+__kernel void nhwc_block_max(NHWC_PARAMS, __global elem_t* out) {
+    NHWC_BLOCK_LOOP
+        NHWC_BLOCK_MAX
+        for (int k = 0; k < width; k++) {
+            STORE(out, o + k, m[k]);
+        }
+    }
+}
+
+__kernel void nhwc_block_max_indices(NHWC_PARAMS, __global elem_t* out, __global long* indices) {
+    NHWC_BLOCK_LOOP
+        NHWC_BLOCK_MAX
+        for (int k = 0; k < width; k++) {
+            STORE(out, o + k, m[k]);
+            indices[o + k] = mi[k];
+        }
+    }
+}

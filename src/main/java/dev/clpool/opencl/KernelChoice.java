@@ -14,7 +14,11 @@ public enum KernelChoice {
     TILED,
     /** A copy: identity plans (output size = input size). */
     COPY,
-    /** One work-item per output element, channel fastest: channels-last (NHWC, NDHWC) tensors, chosen for them alone. */
+    /**
+     * Channels-last (NHWC, NDHWC) tensors, chosen for them alone: one work-item per output element,
+     * channel fastest, on GPUs (and on any device when {@link #CELL} is preferred); on CPUs, one per run
+     * of output cells, 16 channels at a time.
+     */
     CHANNELS_LAST;
 
     public static KernelChoice parse(String text) {

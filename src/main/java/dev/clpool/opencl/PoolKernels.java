@@ -14,6 +14,8 @@ import java.util.List;
 final class PoolKernels {
     /** Work-items per group: a multiple of NVIDIA's warp (32) and AMD's wavefront (64). */
     static final int LOCAL_SIZE = 256;
+    /** Channels per work-item step of the CPU channels-last kernel (NHWC_BLOCK in channels_last_pool.cl). */
+    static final int NHWC_BLOCK = 16;
     /** The most work-items one tiled launch covers, so that sizes stay within 32 bits. */
     private static final long MAX_LAUNCH = 1L << 30;
 
@@ -150,7 +152,8 @@ final class PoolKernels {
 
     /**
      * The kernel for a channels-last plan: the copy for identity plans without indices (a flat copy
-     * whatever the layout), else the channels-last kernel.
+     * whatever the layout), else the channels-last kernel (per element on GPUs or with a CELL
+     * preference, per block of channels on CPUs).
      */
     KernelChoice chooseChannelsLast(PoolPlan plan, boolean withIndices) {
         boolean identity = plan.depth().isIdentity() && plan.height().isIdentity() && plan.width().isIdentity();
@@ -168,11 +171,16 @@ final class PoolKernels {
             if (chooseChannelsLast(plan, indices != null) == KernelChoice.COPY) {
                 copy(plan, batches * channels, in, out, null, events);
             } else {
-                try (ClKernel k = program.kernel(kernelName("nhwc", plan, indices))) {
+                // GPUs (and a CELL preference): a work-item per output element, channel fastest (coalesced).
+                // CPUs: a work-item per run of (cell, block of NHWC_BLOCK channels), whose inner loops
+                // vectorize along channels: 5-10x faster on PoCL.
+                boolean blocks = !device.isGpu() && preference != KernelChoice.CELL;
+                long tasks = blocks ? (channels + NHWC_BLOCK - 1) / NHWC_BLOCK : channels;
+                try (ClKernel k = program.kernel(kernelName(blocks ? "nhwc_block" : "nhwc", plan, indices))) {
                     k.arg(0, in).arg(1, bins).arg(2, channels)
                             .arg(3, plan.depth().inputSize()).arg(4, plan.height().inputSize()).arg(5, plan.width().inputSize())
                             .arg(6, plan.depth().outputSize()).arg(7, plan.height().outputSize()).arg(8, plan.width().outputSize());
-                    Spread spread = spread(batches * channels * plan.outputPlaneSize());
+                    Spread spread = spread(batches * tasks * plan.outputPlaneSize());
                     k.arg(9, spread.count()).arg(10, spread.chunk()).arg(11, spread.span()).arg(12, spread.step()).arg(13, out);
                     if (indices != null) {
                         k.arg(14, indices);
