@@ -97,7 +97,8 @@ record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
             throw new NpyFormatException(source + ": dtype '" + d + "' (" + numpyName(d) + ") is not supported;"
                     + " clpool reads float16 ('<f2'), float32 ('<f4'), float64 ('<f8') and int64 ('<i8'), and bfloat16"
                     + " as its bit patterns in 16-bit integers ('<u2', '<i2' or '|V2') when asked to"
-                    + (code.equals("u2") || code.equals("i2") || code.equals("V2") ? " (as bfloat16: --dtype bfloat16 on the command line, Npy.readBFloat16 in Java)" : ""));
+                    + (code.equals("u2") || code.equals("i2") || code.equals("V2")
+                    ? " (as bfloat16: --dtype bfloat16 on the command line, Npy.readBFloat16 in Java)" : ""));
         }
         return new NpyHeader(dtype, order, parseShape(shape.group(1), source), header.length);
     }

@@ -118,7 +118,8 @@ public final class OpenClBackend implements Backend {
         long units = plan.planes() / unitPlanes;
         long inUnit = unitPlanes * plan.inputPlaneSize();
         long outUnit = unitPlanes * plan.outputPlaneSize();
-        long chunk = unitsPerChunk(plan, channelsLast ? "batch element" : "plane", inUnit * elementBytes, outUnit * (indices != null ? Long.BYTES : elementBytes));
+        long chunk = unitsPerChunk(plan, channelsLast ? "batch element" : "plane", inUnit * elementBytes,
+                outUnit * (indices != null ? Long.BYTES : elementBytes));
         call(s -> {
             PoolKernels kernels = s.kernels(dtype);
             try (ClBuffer bins = s.binTable(plan)) {
@@ -338,13 +339,13 @@ public final class OpenClBackend implements Backend {
         return cap / perPlane;
     }
 
-    /** Whole units (planes, or channels-last batch elements) per host chunk so that no buffer exceeds {@link #maxAllocationBytes()}. */
+    /** Whole units (planes, or channels-last batch elements) per host chunk, so that no buffer exceeds {@link #maxAllocationBytes()}. */
     private long unitsPerChunk(PoolPlan plan, String unit, long inputBytesPerUnit, long outputBytesPerUnit) {
         long perUnit = Math.max(1, Math.max(inputBytesPerUnit, outputBytesPerUnit));
         long cap = maxAllocationBytes();
         if (perUnit > cap) {
-            throw new IllegalArgumentException("input: one " + unit + " of " + plan.inputShape() + " needs " + perUnit + " bytes on the device, more than its largest allocation ("
-                    + cap + " bytes); pool it on the Java path");
+            throw new IllegalArgumentException("input: one " + unit + " of " + plan.inputShape() + " needs " + perUnit
+                    + " bytes on the device, more than its largest allocation (" + cap + " bytes); pool it on the Java path");
         }
         return cap / perUnit;
     }
