@@ -1,9 +1,9 @@
 """PyTorch CUDA on the GPU suite, timed in the same run as clpool's benchmark (BENCHMARKS.md).
 
-For each shape and dtype (float32, float16, bfloat16): adaptive_avg_pool2d and
-adaptive_max_pool2d(return_indices=True), on NCHW and on channels-last (NHWC) inputs; median of --runs
-CUDA-event timings after a warm-up. Prints a table and writes a JSON list of records (shape,
-output_size, mode, layout, dtype, kernel_ms_median).
+For each shape: adaptive_avg_pool2d and adaptive_max_pool2d(return_indices=True), on NCHW and on
+channels-last (NHWC) inputs, in each of --dtypes (default float32; e.g. float32,float16,bfloat16, to
+match clpool's bench --dtype rows); median of --runs CUDA-event timings after a warm-up. Prints a table
+and writes a JSON list of records (shape, output_size, mode, layout, dtype, kernel_ms_median).
 """
 import argparse
 import json
@@ -34,21 +34,23 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--json")
+    parser.add_argument("--dtypes", default="float32", help="comma-separated: float32, float16, bfloat16, float64")
     args = parser.parse_args()
+    dtypes = [d.strip() for d in args.dtypes.split(",") if d.strip()]
     print(f"PyTorch {torch.__version__} on {torch.cuda.get_device_name()}, median of {args.runs} CUDA-event timings, ms")
     records = []
-    for (shape, out), dtype in [(case, d) for d in (torch.float32, torch.float16, torch.bfloat16) for case in GPU_SUITE]:
-        x = torch.randn(shape, device="cuda", dtype=dtype)
-        for layout, tensor in (("NCHW", x), ("NHWC", x.contiguous(memory_format=torch.channels_last))):
-            for mode, fn in (("avg", lambda t=tensor: F.adaptive_avg_pool2d(t, out)),
-                             ("max", lambda t=tensor: F.adaptive_max_pool2d(t, out, return_indices=True))):
-                ms = time_ms(fn, args.runs)
-                label = "[" + ",".join(map(str, shape)) + "]"
-                name = str(dtype).replace("torch.", "")
-                records.append({"shape": label, "output_size": f"{out}x{out}", "mode": mode, "layout": layout,
-                                "dtype": name, "kernel_ms_median": ms})
-                print(f"{label}->{out}x{out} {mode} {layout} {name} {ms:.4f}")
-        del x
+    for shape, out in GPU_SUITE:
+        for dtype in dtypes:
+            x = torch.randn(shape, device="cuda").to(getattr(torch, dtype))
+            for layout, tensor in (("NCHW", x), ("NHWC", x.contiguous(memory_format=torch.channels_last))):
+                for mode, fn in (("avg", lambda t=tensor: F.adaptive_avg_pool2d(t, out)),
+                                 ("max", lambda t=tensor: F.adaptive_max_pool2d(t, out, return_indices=True))):
+                    ms = time_ms(fn, args.runs)
+                    label = "[" + ",".join(map(str, shape)) + "]"
+                    records.append({"shape": label, "output_size": f"{out}x{out}", "mode": mode, "layout": layout,
+                                    "dtype": dtype, "kernel_ms_median": ms})
+                    print(f"{label}->{out}x{out} {mode} {dtype} {layout} {ms:.4f}")
+            del x
     if args.json:
         with open(args.json, "w") as f:
             json.dump(records, f, indent=1)

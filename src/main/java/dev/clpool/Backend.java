@@ -44,7 +44,25 @@ public interface Backend extends AutoCloseable {
         JavaBackward.backward(plan, gradOutput, indices, gradInput);
     }
 
-    /** Copies a float32 host tensor to the device. */
+    /**
+     * Computes a non-empty plan from host to host for any floating-point storage type and layout:
+     * reads {@code input} and writes every element of {@code values} (the input's dtype and layout,
+     * {@code plan.outputShape()}) and, when not {@code null}, of {@code indices} (int64, the same layout).
+     * Never writes {@code input}. {@link Clpool} calls it for every input but contiguous float32, which
+     * goes to {@link #pool(PoolPlan, float[], float[], long[])}; this default refuses the rest.
+     *
+     * @throws UnsupportedOperationException for a dtype or layout this backend does not compute
+     */
+    default void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices) {
+        if (input.dtype() == DType.FLOAT32 && input.layout() == Layout.CONTIGUOUS) {
+            pool(plan, input.floats(), values.floats(), indices == null ? null : indices.int64s());
+            return;
+        }
+        throw new UnsupportedOperationException(description() + " does not pool " + input.dtype() + " " + input.layout()
+                + " tensors");
+    }
+
+    /** Copies a host tensor (any floating-point dtype and layout) to the device. */
     DeviceTensor upload(Tensor host);
 
     /** Copies a device tensor of this backend's to the host. */

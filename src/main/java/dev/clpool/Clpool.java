@@ -85,17 +85,32 @@ public final class Clpool implements AutoCloseable {
 
     /**
      * Runs one pooling. The input is read, never written; the result's arrays are new and the caller's.
+     * The values have the input's dtype and layout; averages are summed in float32 (float64 for float64
+     * inputs) and rounded to the input's dtype once, as PyTorch's CPU kernels do. Indices are int64, in
+     * the input's layout, and spatial ({@code h * W + w}) in every layout.
      *
-     * @throws IllegalArgumentException for an input or output size PyTorch refuses, naming it
+     * @throws IllegalArgumentException for an input or output size PyTorch refuses, naming it, an int64
+     *     input, a channels_last input that is not batched, or float64 on an OpenCL device without
+     *     {@code cl_khr_fp64}
      * @throws IllegalStateException after {@link #close()}
      */
     public PoolResult pool(Tensor input, AdaptivePool op) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(op, "op");
         requireOpen();
-        requireFloat32(input);
+        requireFloatingPoint(input.dtype());
         PoolPlan plan = PoolPlan.of(input.shape(), op);
+        requirePoolableLayout(input.layout(), plan);
         int n = hostArrayLength(plan);
+        if (input.dtype() != DType.FLOAT32 || input.layout() != Layout.CONTIGUOUS) {
+            // Results in the input's dtype and layout, as PyTorch's (its suggest_memory_format).
+            Tensor values = Tensor.zeros(input.dtype(), plan.outputShape(), input.layout());
+            Tensor indices = op.withIndices() ? Tensor.zeros(DType.INT64, plan.outputShape(), input.layout()) : null;
+            if (!plan.isEmpty()) {
+                backend.pool(plan, input, values, indices);
+            }
+            return new PoolResult(values, indices);
+        }
         float[] values = new float[n];
         long[] indices = op.withIndices() ? new long[n] : null;
         if (!plan.isEmpty()) {
@@ -118,7 +133,10 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(pyramid, "pyramid");
         requireOpen();
-        requireFloat32(input);
+        if (input.dtype() != DType.FLOAT32 || input.layout() != Layout.CONTIGUOUS) {
+            throw new IllegalArgumentException("input: pyramids take contiguous float32 tensors, got " + input.dtype()
+                    + " " + input.layout());
+        }
         PyramidPlan plan = PyramidPlan.of(input.shape(), pyramid);
         int levels = plan.levels().size();
         float[][] values = new float[levels][];
@@ -188,8 +206,9 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(inputShape, "inputShape");
         Objects.requireNonNull(gradOutput, "gradOutput");
         requireOpen();
-        if (gradOutput.dtype() != DType.FLOAT32) {
-            throw new IllegalArgumentException("gradOutput: dtype " + gradOutput.dtype() + " is not supported; expected float32");
+        if (gradOutput.dtype() != DType.FLOAT32 || gradOutput.layout() != Layout.CONTIGUOUS) {
+            throw new IllegalArgumentException("gradOutput: backward passes take contiguous float32 tensors, got "
+                    + gradOutput.dtype() + " " + gradOutput.layout());
         }
         BackwardPlan plan = BackwardPlan.of(inputShape, op, gradOutput.shape());
         if (op.mode() == PoolMode.MAX) {
@@ -245,13 +264,16 @@ public final class Clpool implements AutoCloseable {
     }
 
     /**
-     * Copies a float32 host tensor to the device (on the Java path, to a private copy), to pool it
-     * there as often as needed. Close it, or the result, to free the device memory.
+     * Copies a host tensor (float16, bfloat16, float32 or float64, any layout) to the device (on the Java
+     * path, to a private copy), to pool it there as often as needed. Close it, or the result, to free the
+     * device memory.
+     *
+     * @throws IllegalArgumentException for int64, or float64 on an OpenCL device without {@code cl_khr_fp64}
      */
     public DeviceTensor upload(Tensor host) {
         Objects.requireNonNull(host, "host");
         requireOpen();
-        requireFloat32(host);
+        requireFloatingPoint(host.dtype());
         return backend.upload(host);
     }
 
@@ -264,7 +286,10 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(op, "op");
         requireOpen();
-        return backend.pool(PoolPlan.of(input.shape(), op), input);
+        requireFloatingPoint(input.dtype());
+        PoolPlan plan = PoolPlan.of(input.shape(), op);
+        requirePoolableLayout(input.layout(), plan);
+        return backend.pool(plan, input);
     }
 
     /** Copies a device tensor of this Clpool's to the host. */
@@ -297,7 +322,7 @@ public final class Clpool implements AutoCloseable {
         return pool(input, AdaptivePool.max3d(outputSize, true));
     }
 
-    /** {@code F.adaptive_avg_pool2d(input, outputSize)} for a float32 (C, H, W) or (N, C, H, W) tensor. */
+    /** {@code F.adaptive_avg_pool2d(input, outputSize)} for a (C, H, W) or (N, C, H, W) tensor of a floating-point dtype. */
     public Tensor adaptiveAvgPool2d(Tensor input, OutputSize outputSize) {
         return pool(input, AdaptivePool.avg2d(outputSize)).values();
     }
@@ -326,9 +351,19 @@ public final class Clpool implements AutoCloseable {
         return (int) n;
     }
 
-    private static void requireFloat32(Tensor input) {
-        if (input.dtype() != DType.FLOAT32) {
-            throw new IllegalArgumentException("input: dtype " + input.dtype() + " is not supported; expected float32");
+    private static void requireFloatingPoint(DType dtype) {
+        if (!dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("input: dtype " + dtype + " is not supported; expected float16, bfloat16,"
+                    + " float32 or float64");
+        }
+    }
+
+    /** Channels last pools a batched input only: (N, C, H, W) for 2-d, (N, C, D, H, W) for 3-d. */
+    private static void requirePoolableLayout(Layout layout, PoolPlan plan) {
+        int spatial = plan.op().spatialRank();
+        if (layout == Layout.CHANNELS_LAST && plan.inputShape().rank() != spatial + 2) {
+            throw new IllegalArgumentException("input: " + plan.op().torchName() + " of a channels_last tensor needs a batched "
+                    + (spatial + 2) + "-d input, got shape " + plan.inputShape());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.clpool;
 
 /**
- * A tensor in the memory of the device a {@link Clpool} computes on, C order: upload once, pool it as
+ * A tensor in the memory of the device a {@link Clpool} computes on, in its host tensor's dtype and layout: upload once, pool it as
  * often and at as many output sizes as needed, download the results. Closing it frees the device
  * memory; it is usable only with the Clpool that made it.
  */
@@ -9,6 +9,11 @@ public interface DeviceTensor extends AutoCloseable {
     Shape shape();
 
     DType dtype();
+
+    /** How its elements lie in device memory: the layout of the host tensor it was uploaded from. */
+    default Layout layout() {
+        return Layout.CONTIGUOUS;
+    }
 
     /** Frees the device memory; idempotent. */
     @Override

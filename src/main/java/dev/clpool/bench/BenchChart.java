@@ -119,6 +119,6 @@ public final class BenchChart {
     }
 
     private static String seriesName(BenchResult r) {
-        return r.mode() + " on " + r.device();
+        return r.mode() + r.storageSuffix() + " on " + r.device();
     }
 }

@@ -9,15 +9,30 @@ package dev.clpool.bench;
  * @param device the device, as {@code Clpool.device()} describes it
  * @param kernel the kernel that ran ({@code cell}, {@code tiled}, {@code copy}, or {@code java})
  * @param kernelMsMedian device compute time: OpenCL profiling events, or the Java path's wall time
- * @param endToEndMsMedian wall time from a host float[] to host float[] results
- * @param gbps bytes read and written by the kernel (input, values, indices) per kernel second, in GB/s
+ * @param endToEndMsMedian wall time from a host array to host arrays of results
+ * @param gbps bytes read and written by the kernel (input, values, indices, at the dtype's size) per kernel second, in GB/s
  * @param copyGbps the device's copy bandwidth measured in the same run, in GB/s
  * @param maxAbsDiff the largest difference from the Java path (0 for the Java path itself)
  * @param runs how many timed runs each median is over
+ * @param dtype the input's and values' element type, e.g. {@code float32} or {@code float16}
+ * @param layout the input's layout: {@code nchw} or {@code nhwc} (channels last)
  */
 public record BenchResult(String shape, String outputSize, String mode, String device, String kernel,
                           double kernelMsMedian, double endToEndMsMedian, double gbps, double copyGbps,
-                          double maxAbsDiff, int runs) {
+                          double maxAbsDiff, int runs, String dtype, String layout) {
+
+    /** A float32 NCHW result, as every result was before storage types and layouts. */
+    public BenchResult(String shape, String outputSize, String mode, String device, String kernel,
+                       double kernelMsMedian, double endToEndMsMedian, double gbps, double copyGbps,
+                       double maxAbsDiff, int runs) {
+        this(shape, outputSize, mode, device, kernel, kernelMsMedian, endToEndMsMedian, gbps, copyGbps, maxAbsDiff, runs,
+                "float32", "nchw");
+    }
+
+    /** {@code ""} for float32 NCHW, else e.g. {@code " float16 nhwc"}: what the table adds to the mode. */
+    public String storageSuffix() {
+        return (dtype.equals("float32") ? "" : " " + dtype) + (layout.equals("nchw") ? "" : " " + layout);
+    }
 
     /** The kernel's bandwidth as a fraction of the device's copy bandwidth. */
     public double fractionOfCopy() {

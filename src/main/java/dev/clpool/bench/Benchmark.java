@@ -2,8 +2,10 @@ package dev.clpool.bench;
 
 import dev.clpool.AdaptivePool;
 import dev.clpool.Clpool;
+import dev.clpool.DType;
 import dev.clpool.DevicePoolResult;
 import dev.clpool.DeviceTensor;
+import dev.clpool.Layout;
 import dev.clpool.PoolMode;
 import dev.clpool.PoolResult;
 import dev.clpool.Tensor;
@@ -16,7 +18,7 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
- * Times poolings on devices: per shape, mode and device, a warm-up, then the median of the kernel time
+ * Times poolings on devices: per shape, mode, storage type, layout and device, a warm-up, then the median of the kernel time
  * (device tensors; OpenCL profiling events) and of the end-to-end time (host array to host array), the
  * kernel's bandwidth, and the device's copy bandwidth measured in the same run. Every result is checked
  * against the Java path first: a fast wrong kernel is not a result.
@@ -39,7 +41,18 @@ public final class Benchmark {
      */
     public static List<BenchResult> run(List<BenchCase> cases, List<PoolMode> modes, List<Clpool> devices,
                                         Clpool reference, int runs, Consumer<Step> progress) {
-        int total = cases.size() * modes.size() * devices.size() + devices.size();
+        return run(cases, modes, List.of(DType.FLOAT32), List.of(Layout.CONTIGUOUS), devices, reference, runs, progress);
+    }
+
+    /**
+     * Runs every case in every mode, storage type and layout on every device: the same N(0, 1) data,
+     * rounded to each dtype, laid out in each layout.
+     *
+     * @param reference the Java path, whose results every device's are compared with
+     */
+    public static List<BenchResult> run(List<BenchCase> cases, List<PoolMode> modes, List<DType> dtypes, List<Layout> layouts,
+                                        List<Clpool> devices, Clpool reference, int runs, Consumer<Step> progress) {
+        int total = cases.size() * modes.size() * dtypes.size() * layouts.size() * devices.size() + devices.size();
         int done = 0;
         double[] copyGbps = new double[devices.size()];
         for (int d = 0; d < devices.size(); d++) {
@@ -48,14 +61,22 @@ public final class Benchmark {
         }
         List<BenchResult> results = new ArrayList<>();
         for (BenchCase c : cases) {
-            Tensor input = Tensor.of(BenchInputs.normal(c.input().elementCount(), 42), c.input());
-            for (PoolMode mode : modes) {
-                AdaptivePool op = mode == PoolMode.AVG ? AdaptivePool.avg2d(c.outputSize()) : AdaptivePool.max2d(c.outputSize(), true);
-                PoolResult expected = reference.pool(input, op);
-                for (int d = 0; d < devices.size(); d++) {
-                    Clpool device = devices.get(d);
-                    progress.accept(new Step(done++, total, c.label() + " " + mode.label() + " on " + device.device()));
-                    results.add(measure(c, op, input, expected, device, copyGbps[d], runs));
+            Tensor normal = Tensor.of(BenchInputs.normal(c.input().elementCount(), 42), c.input());
+            for (DType dtype : dtypes) {
+                Tensor typed = dtype == DType.FLOAT32 ? normal : normal.to(dtype);
+                for (Layout layout : layouts) {
+                    Tensor input = layout == Layout.CONTIGUOUS ? typed : typed.toLayout(layout);
+                    String storage = (dtype == DType.FLOAT32 ? "" : " " + dtype) + (layout == Layout.CONTIGUOUS ? "" : " " + label(layout));
+                    for (PoolMode mode : modes) {
+                        AdaptivePool op = mode == PoolMode.AVG ? AdaptivePool.avg2d(c.outputSize())
+                                : AdaptivePool.max2d(c.outputSize(), true);
+                        PoolResult expected = reference.pool(input, op);
+                        for (int d = 0; d < devices.size(); d++) {
+                            Clpool device = devices.get(d);
+                            progress.accept(new Step(done++, total, c.label() + " " + mode.label() + storage + " on " + device.device()));
+                            results.add(measure(c, op, input, expected, device, copyGbps[d], runs));
+                        }
+                    }
                 }
             }
         }
@@ -85,12 +106,20 @@ public final class Benchmark {
             }
         }
         PoolPlan plan = PoolPlan.of(input.shape(), op);
-        long bytes = plan.inputShape().elementCount() * Float.BYTES
-                + plan.outputElements() * (Float.BYTES + (op.withIndices() ? Long.BYTES : 0));
+        int elementBytes = input.dtype().byteSize();
+        long bytes = plan.inputShape().elementCount() * elementBytes
+                + plan.outputElements() * (elementBytes + (op.withIndices() ? Long.BYTES : 0));
         double kernel = median(kernelMs);
-        String kernelName = device.backend() instanceof OpenClBackend cl ? cl.kernelFor(plan).label() : "java";
+        String kernelName = device.backend() instanceof OpenClBackend cl
+                ? cl.kernelFor(plan, input.dtype(), input.layout()).label() : "java";
         return new BenchResult(BenchCase.shapeText(c.input()), c.outputText().replace('×', 'x'), op.mode().label(),
-                device.device(), kernelName, kernel, median(endToEndMs), bytes / (kernel * 1e6), copyGbps, diff, runs);
+                device.device(), kernelName, kernel, median(endToEndMs), bytes / (kernel * 1e6), copyGbps, diff, runs,
+                input.dtype().toString(), label(input.layout()));
+    }
+
+    /** {@code nchw} or {@code nhwc}, as the command line and the reports name layouts. */
+    public static String label(Layout layout) {
+        return layout == Layout.CHANNELS_LAST ? "nhwc" : "nchw";
     }
 
     /** The device's copy bandwidth; for the Java path, all cores copying arrays. */
@@ -121,23 +150,28 @@ public final class Benchmark {
      * (any mismatch is infinite), avg values are compared numerically (NaN matching NaN).
      */
     static double maxAbsDiff(PoolResult expected, PoolResult actual) {
-        float[] e = expected.values().floats();
-        float[] a = actual.values().floats();
+        // Every dtype compared in float64, which holds each exactly.
+        double[] e = asDoubles(expected.values());
+        double[] a = asDoubles(actual.values());
         boolean exact = expected.hasIndices();
         double worst = 0;
         for (int i = 0; i < e.length; i++) {
-            if (Float.isNaN(e[i]) || Float.isNaN(a[i])) {
-                worst = Float.isNaN(e[i]) && Float.isNaN(a[i]) ? worst : Double.POSITIVE_INFINITY;
+            if (Double.isNaN(e[i]) || Double.isNaN(a[i])) {
+                worst = Double.isNaN(e[i]) && Double.isNaN(a[i]) ? worst : Double.POSITIVE_INFINITY;
             } else if (exact) {
-                worst = Float.floatToIntBits(e[i]) == Float.floatToIntBits(a[i]) ? worst : Double.POSITIVE_INFINITY;
+                worst = Double.doubleToLongBits(e[i]) == Double.doubleToLongBits(a[i]) ? worst : Double.POSITIVE_INFINITY;
             } else {
-                worst = Math.max(worst, Math.abs((double) e[i] - a[i]));
+                worst = Math.max(worst, Math.abs(e[i] - a[i]));
             }
         }
         if (exact && !Arrays.equals(expected.indices().int64s(), actual.indices().int64s())) {
             worst = Double.POSITIVE_INFINITY;
         }
         return worst;
+    }
+
+    private static double[] asDoubles(Tensor t) {
+        return t.dtype() == DType.FLOAT64 ? t.doubles() : t.to(DType.FLOAT64).doubles();
     }
 
     static double median(double[] v) {

@@ -1,6 +1,8 @@
 package dev.clpool.cli;
 
 import dev.clpool.Clpool;
+import dev.clpool.DType;
+import dev.clpool.Layout;
 import dev.clpool.DeviceSelector;
 import dev.clpool.OutputSize;
 import dev.clpool.PoolMode;
@@ -42,7 +44,9 @@ import picocli.CommandLine.Spec;
                     + "(OpenCL profiling events; wall time on the Java path) and of the whole call from a host array to host "
                     + "arrays. Reports GB/s (input, values and indices bytes per kernel second) against the device's copy "
                     + "bandwidth, measured in the same run. Every device's results are first checked against the Java path.",
-            "Max is timed with its int64 indices, as PyTorch computes them.",
+            "Max is timed with its int64 indices, as PyTorch computes them. --dtype and --layout time other storage types "
+                    + "(float16, bfloat16, float64) and channels last (nhwc) on the same data; their rows carry dtype and layout "
+                    + "(JSON fields \"dtype\", \"layout\").",
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -51,6 +55,7 @@ import picocli.CommandLine.Spec;
             "  clpool bench --suite gpu --device opencl --json gpu.json --markdown gpu.md --png gpu.png",
             "  clpool bench --op pyramid --suite cpu --device all",
             "  clpool bench --op backward --shape 64,512,14,14 --output-size 7 --device all",
+            "  clpool bench --suite gpu --device opencl --mode avg --dtype float32,float16 --layout nchw,nhwc --json st.json",
         })
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -84,6 +89,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--mode", paramLabel = "avg|max|both", defaultValue = "both", description = "Default: ${DEFAULT-VALUE}.")
     private String mode;
+
+    @Option(names = "--dtype", paramLabel = "TYPES", defaultValue = "float32",
+            description = "Storage types to time, comma-separated: float32, float16, bfloat16, float64 (float64 needs "
+                    + "cl_khr_fp64 on OpenCL devices). Default: ${DEFAULT-VALUE}.")
+    private String dtypes;
+
+    @Option(names = "--layout", paramLabel = "LAYOUTS", defaultValue = "nchw",
+            description = "Layouts to time, comma-separated: nchw, nhwc (channels last). Default: ${DEFAULT-VALUE}.")
+    private String layouts;
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
             description = "auto, cpu (the Java path), opencl, P:D, part of a device name, or all (every OpenCL device and "
@@ -122,6 +136,14 @@ final class BenchCommand implements Callable<Integer> {
             case "max" -> List.of(PoolMode.MAX);
             default -> throw new BadInputException("--mode: expected avg, max or both, got '" + mode + "'");
         };
+        List<DType> types = list("--dtype", dtypes, text -> {
+            DType d = DType.parse(text);
+            if (!d.isFloatingPoint()) {
+                throw new IllegalArgumentException("expected float32, float16, bfloat16 or float64, got '" + text + "'");
+            }
+            return d;
+        });
+        List<Layout> layoutList = list("--layout", layouts, Layout::parse);
         KernelChoice choice;
         try {
             choice = KernelChoice.parse(kernel);
@@ -139,11 +161,14 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Clpool> devices = openDevices(choice);
         try (Clpool java = Clpool.open(DeviceSelector.java())) {
-            out.println("clpool bench: " + selected.size() + " shapes x " + modes.size() + " modes on "
-                    + String.join(", ", devices.stream().map(Clpool::device).toList()) + ", median of " + runs + " runs");
+            out.println("clpool bench: " + selected.size() + " shapes x " + modes.size() + " modes"
+                    + (types.size() * layoutList.size() > 1 ? " x " + types + " x " + layoutList.stream().map(Benchmark::label).toList()
+                    : types.get(0) == DType.FLOAT32 && layoutList.get(0) == Layout.CONTIGUOUS ? ""
+                    : " (" + types.get(0) + ", " + Benchmark.label(layoutList.get(0)) + ")")
+                    + " on " + String.join(", ", devices.stream().map(Clpool::device).toList()) + ", median of " + runs + " runs");
             out.flush();
             Progress progress = new Progress(spec.commandLine().getErr());
-            List<BenchResult> results = Benchmark.run(selected, modes, devices, java, runs, progress::show);
+            List<BenchResult> results = Benchmark.run(selected, modes, types, layoutList, devices, java, runs, progress::show);
             progress.clear();
             out.print(BenchReport.table(results));
             String transferText = transfers ? transferRates(devices) : "";
@@ -160,6 +185,23 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             devices.forEach(Clpool::close);
         }
+    }
+
+    /** A comma-separated option value, each item parsed; a bad item is bad input naming the option. */
+    private static <T> List<T> list(String option, String text, java.util.function.Function<String, T> parse) {
+        List<T> items = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                T item = parse.apply(part.strip());
+                if (!items.contains(item)) {
+                    items.add(item);
+                }
+            } catch (IllegalArgumentException e) {
+                String m = e.getMessage();
+                throw new BadInputException(option + ": " + m.substring(m.indexOf(':') + 1).strip(), e);
+            }
+        }
+        return items;
     }
 
     private List<BenchCase> selectedCases() {

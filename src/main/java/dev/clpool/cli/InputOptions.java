@@ -8,8 +8,9 @@ import picocli.CommandLine.Option;
 /** {@code --input IN [--key NAME]}: a float32 {@code .npy} file, or one array of an {@code .npz} archive. */
 final class InputOptions {
     @Option(names = "--input", required = true, paramLabel = "IN",
-            description = "The input: a float32 (<f4) .npy file in C order, shaped (C, H, W) or (N, C, H, W) (with --dims 1: "
-                    + "(C, L) or (N, C, L); --dims 3: (C, D, H, W) or (N, C, D, H, W)); or an .npz archive with --key.")
+            description = "The input: a .npy file in C order, shaped (C, H, W) or (N, C, H, W) (with --dims 1: (C, L) or "
+                    + "(N, C, L); --dims 3: (C, D, H, W) or (N, C, D, H, W)), float32 (<f4) (pool also takes float16 and "
+                    + "float64, bfloat16 bits and NHWC arrays: see --dtype and --layout); or an .npz archive with --key.")
     private Path file;
 
     @Option(names = "--key", paramLabel = "NAME", description = "The array of an .npz input to read (its name in numpy.savez).")
@@ -18,6 +19,11 @@ final class InputOptions {
     /** Reads the input; bad files, keys and dtypes are {@link BadInputException}s. */
     Tensor load() {
         return TensorFiles.read(file, key, DType.FLOAT32, "--input");
+    }
+
+    /** Reads the input whatever its dtype; 16-bit integers as bfloat16 bits when {@code bfloat16Bits}. */
+    Tensor loadAny(boolean bfloat16Bits) {
+        return TensorFiles.readAny(file, key, "--input", bfloat16Bits);
     }
 
     /** {@code x.npy} or {@code x.npz:key}, for messages. */

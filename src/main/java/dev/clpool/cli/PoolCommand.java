@@ -23,13 +23,14 @@ import picocli.CommandLine.Spec;
 /** {@code pool}: one pooling of a NumPy file, or a pyramid of them, written as NumPy files. */
 @Command(name = "pool", sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Pools a float32 .npy file (or an .npz entry) and writes the result as .npy: float32 values with the "
-                    + "input's rank, and for max the int64 index of each maximum, flat within the input's pooled axes "
+            "Pools a .npy file (or an .npz entry) and writes the result as .npy: values of the input's dtype (float16, "
+                    + "bfloat16 bits with --dtype bfloat16, float32 or float64), rank and layout (--layout nhwc for (N, H, W, C) "
+                    + "arrays), and for max the int64 index of each maximum, flat within the input's pooled axes "
                     + "(l for 1-d, h * W + w for 2-d, (d * H + h) * W + w for 3-d).",
             "Pyramid pooling: repeat --output-size (e.g. 1, 2, 3, 6 as in PSPNet) to pool to every size in one pass "
                     + "over the input; the levels are written to .npz archives (--output, and --indices for max) under "
                     + "the keys level0, level1, ... in the order given. An --output ending in .npz is an archive for a "
-                    + "single size too.",
+                    + "single size too. Pyramids take float32 NCHW input.",
             "Outputs are written to a temporary file beside them and renamed into place: a failed run leaves no "
                     + "partial file and an existing output untouched.",
         },
@@ -42,6 +43,8 @@ import picocli.CommandLine.Spec;
             "  clpool pool --mode avg --dims 1 --output-size 16 --input signal.npy --output y.npy",
             "  clpool pool --mode avg --output-size 1 --output-size 2 --output-size 3 --output-size 6 \\",
             "      --input features.npy --output pyramid.npz",
+            "  clpool pool --mode avg --output-size 7 --input nhwc_half.npy --layout nhwc --output y.npy",
+            "  clpool pool --mode avg --output-size 1 --input bf16_bits.npy --dtype bfloat16 --output y.npy",
         })
 final class PoolCommand implements Callable<Integer> {
     @Spec
@@ -52,6 +55,9 @@ final class PoolCommand implements Callable<Integer> {
 
     @Mixin
     private InputOptions input;
+
+    @Mixin
+    private StorageOptions storage;
 
     @Option(names = "--output", required = true, paramLabel = "OUT.npy",
             description = "Where to write the pooled values: .npy, or .npz for a pyramid (keys level0, level1, ...).")
@@ -89,8 +95,8 @@ final class PoolCommand implements Callable<Integer> {
         if (archive) {
             return pyramid();
         }
+        Tensor x = storage.load(input);
         AdaptivePool op = pooling.op(indices != null);
-        Tensor x = input.load();
         PoolOptions.plan(x.shape(), op, input.name());
 
         PoolResult result;
@@ -103,8 +109,9 @@ final class PoolCommand implements Callable<Integer> {
         if (indices != null) {
             TensorFiles.write(indices, result.indices());
         }
-        spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.shape() + " -> " + output + " "
-                + result.values().shape() + (indices != null ? " and " + indices + " (int64)" : "") + ", on " + where);
+        spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.physicalShape() + StorageOptions.describe(x)
+                + " -> " + output + " " + result.values().physicalShape() + (indices != null ? " and " + indices + " (int64)" : "")
+                + ", on " + where);
         return ExitCodes.OK;
     }
 

@@ -30,6 +30,19 @@ final class TensorFiles {
      * @param option the option that named the file, for messages
      */
     static Tensor read(Path file, String key, DType dtype, String option) {
+        Tensor t = readAny(file, key, option, false);
+        if (t.dtype() != dtype) {
+            throw new BadInputException(option + " " + name(file, key) + ": dtype " + t.dtype() + " is not supported here;"
+                    + " expected " + dtype + " ('" + (dtype == DType.FLOAT32 ? "<f4" : "<i8") + "')");
+        }
+        return t;
+    }
+
+    /**
+     * Reads a {@code .npy} file, or the array {@code key} of a {@code .npz} archive, whatever its dtype;
+     * with {@code bfloat16Bits}, 16-bit integer arrays are read as bfloat16 bit patterns.
+     */
+    static Tensor readAny(Path file, String key, String option, boolean bfloat16Bits) {
         if (!Files.exists(file)) {
             throw new BadInputException(option + " " + file + ": no such file");
         }
@@ -39,19 +52,15 @@ final class TensorFiles {
         Tensor t;
         try {
             if (key != null) {
-                t = Npz.read(file, key);
+                t = bfloat16Bits ? Npz.readBFloat16(file, key) : Npz.read(file, key);
             } else if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz")) {
                 throw new BadInputException(option + " " + file + ": an .npz archive; name one of its arrays with --key ("
                         + listKeys(Npz.keys(file)) + ")");
             } else {
-                t = Npy.read(file);
+                t = bfloat16Bits ? Npy.readBFloat16(file) : Npy.read(file);
             }
         } catch (IOException e) {
             throw new BadInputException(option + " " + ErrorReporter.describe(e), e);
-        }
-        if (t.dtype() != dtype) {
-            throw new BadInputException(option + " " + name(file, key) + ": dtype " + t.dtype() + " is not supported here;"
-                    + " expected " + dtype + " ('" + (dtype == DType.FLOAT32 ? "<f4" : "<i8") + "')");
         }
         return t;
     }

@@ -23,13 +23,12 @@ public final class JavaBackend implements Backend {
 
     @Override
     public DeviceTensor upload(Tensor host) {
-        return new JavaTensor(this, Tensor.of(host.floats().clone(), host.shape()));
+        return new JavaTensor(this, host.copy());
     }
 
     @Override
     public Tensor download(DeviceTensor tensor) {
-        Tensor t = own(tensor).data();
-        return t.dtype() == DType.INT64 ? Tensor.ofInt64(t.int64s().clone(), t.shape()) : Tensor.of(t.floats().clone(), t.shape());
+        return own(tensor).data().copy();
     }
 
     @Override
@@ -39,16 +38,24 @@ public final class JavaBackend implements Backend {
             throw new IllegalArgumentException("outputSize " + plan.op().outputSize() + ": the output " + plan.outputShape()
                     + " would have " + plan.outputElements() + " elements, more than a Java array holds (" + MAX_ARRAY_LENGTH + ")");
         }
-        int n = (int) plan.outputElements();
-        float[] values = new float[n];
-        long[] indices = plan.op().withIndices() ? new long[n] : null;
+        Tensor values = Tensor.zeros(in.dtype(), plan.outputShape(), in.layout());
+        Tensor indices = plan.op().withIndices() ? Tensor.zeros(DType.INT64, plan.outputShape(), in.layout()) : null;
         long start = System.nanoTime();
-        if (n > 0) {
-            pool(plan, in.floats(), values, indices);
+        if (plan.outputElements() > 0) {
+            pool(plan, in, values, indices);
         }
         long nanos = System.nanoTime() - start;
-        return new DevicePoolResult(new JavaTensor(this, Tensor.of(values, plan.outputShape())),
-                indices == null ? null : new JavaTensor(this, Tensor.ofInt64(indices, plan.outputShape())), nanos);
+        return new DevicePoolResult(new JavaTensor(this, values), indices == null ? null : new JavaTensor(this, indices), nanos);
+    }
+
+    /** Any floating-point dtype and layout; see {@link StoragePools}. */
+    @Override
+    public void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices) {
+        if (input.dtype() == DType.FLOAT32 && input.layout() == dev.clpool.Layout.CONTIGUOUS) {
+            pool(plan, input.floats(), values.floats(), indices == null ? null : indices.int64s());
+        } else {
+            StoragePools.pool(this, plan, input, values, indices);
+        }
     }
 
     private JavaTensor own(DeviceTensor tensor) {

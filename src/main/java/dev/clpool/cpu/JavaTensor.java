@@ -35,12 +35,18 @@ final class JavaTensor implements DeviceTensor {
     }
 
     @Override
+    public dev.clpool.Layout layout() {
+        return data.layout();
+    }
+
+    @Override
     public void close() {
         closed.set(true);
     }
 
     @Override
     public String toString() {
-        return "DeviceTensor" + data.shape() + " " + data.dtype() + " on the Java path";
+        return "DeviceTensor" + data.shape() + " " + data.dtype()
+                + (data.layout() == dev.clpool.Layout.CONTIGUOUS ? "" : " " + data.layout()) + " on the Java path";
     }
 }

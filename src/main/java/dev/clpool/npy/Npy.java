@@ -17,7 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.io.InputStream;
 
 /**
- * Reads and writes NumPy {@code .npy} files of float32 and int64 arrays in C order.
+ * Reads and writes NumPy {@code .npy} files of float16, float32, float64 and int64 arrays in C order, and
+ * bfloat16 arrays as their 16-bit patterns ({@code <u2}).
  *
  * <p>Reading checks the header and that the file holds exactly the bytes it declares before allocating
  * anything, so a header that claims a terabyte is refused, not attempted. Writing goes to a temporary
@@ -32,22 +33,40 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Reads a {@code .npy} file. */
+    /** Reads a {@code .npy} file: float16 ({@code <f2}), float32 ({@code <f4}), float64 ({@code <f8}) or int64 ({@code <i8}). */
     public static Tensor read(Path file) throws IOException {
+        return read(file, false);
+    }
+
+    /**
+     * Reads a {@code .npy} file as {@link #read(Path)} does, except that 16-bit integer or void arrays
+     * ({@code <u2}, {@code <i2}, {@code |V2}) are read as bfloat16 bit patterns: NumPy has no bfloat16, so
+     * a bfloat16 tensor is saved as its bits, e.g. {@code x.view(torch.int16).numpy()}.
+     */
+    public static Tensor readBFloat16(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    private static Tensor read(Path file, boolean bfloat16Bits) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(channel, channel.size(), file.toString());
+            return read(channel, channel.size(), file.toString(), bfloat16Bits);
         }
     }
 
     /** Reads a {@code .npy} image of exactly {@code size} bytes from a stream, e.g. an {@code .npz} entry. */
     static Tensor read(InputStream in, long size, String source) throws IOException {
-        return read(Channels.newChannel(in), size, source);
+        return read(Channels.newChannel(in), size, source, false);
     }
 
-    private static Tensor read(ReadableByteChannel in, long size, String source) throws IOException {
+    /** As {@link #read(InputStream, long, String)}, 16-bit integers read as bfloat16 bits when {@code bfloat16Bits}. */
+    static Tensor read(InputStream in, long size, String source, boolean bfloat16Bits) throws IOException {
+        return read(Channels.newChannel(in), size, source, bfloat16Bits);
+    }
+
+    private static Tensor read(ReadableByteChannel in, long size, String source, boolean bfloat16Bits) throws IOException {
         byte[] prefix = readFully(in, (int) Math.min(12, size), source);
         long headerLength = NpyHeader.headerLength(prefix, source);
         if (headerLength < prefix.length) {
@@ -62,7 +81,7 @@ public final class Npy {
         System.arraycopy(prefix, 0, header, 0, prefix.length);
         byte[] rest = readFully(in, header.length - prefix.length, source);
         System.arraycopy(rest, 0, header, prefix.length, rest.length);
-        NpyHeader h = NpyHeader.parse(header, source);
+        NpyHeader h = NpyHeader.parse(header, source, bfloat16Bits);
 
         long declared;
         try {
@@ -83,7 +102,34 @@ public final class Npy {
         return switch (h.dtype()) {
             case FLOAT32 -> Tensor.of(readFloats(in, (int) n, h.order(), source), h.shape());
             case INT64 -> Tensor.ofInt64(readLongs(in, (int) n, h.order(), source), h.shape());
+            case FLOAT16 -> Tensor.ofFloat16(readShorts(in, (int) n, h.order(), source), h.shape());
+            case BFLOAT16 -> Tensor.ofBFloat16(readShorts(in, (int) n, h.order(), source), h.shape());
+            case FLOAT64 -> Tensor.of(readDoubles(in, (int) n, h.order(), source), h.shape());
         };
+    }
+
+    private static short[] readShorts(ReadableByteChannel in, int n, ByteOrder order, String source) throws IOException {
+        short[] out = new short[n];
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(order);
+        for (int at = 0; at < n; ) {
+            int count = Math.min(n - at, CHUNK / Short.BYTES);
+            fill(in, buf, count * Short.BYTES, source);
+            buf.asShortBuffer().get(out, at, count);
+            at += count;
+        }
+        return out;
+    }
+
+    private static double[] readDoubles(ReadableByteChannel in, int n, ByteOrder order, String source) throws IOException {
+        double[] out = new double[n];
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(order);
+        for (int at = 0; at < n; ) {
+            int count = Math.min(n - at, CHUNK / Double.BYTES);
+            fill(in, buf, count * Double.BYTES, source);
+            buf.asDoubleBuffer().get(out, at, count);
+            at += count;
+        }
+        return out;
     }
 
     private static float[] readFloats(ReadableByteChannel in, int n, ByteOrder order, String source) throws IOException {
@@ -128,8 +174,11 @@ public final class Npy {
     }
 
     /**
-     * Writes a float32 or int64 tensor as a {@code .npy} file, atomically: to a temporary file beside
-     * {@code file}, then renamed over it.
+     * Writes a tensor as a {@code .npy} file, atomically: to a temporary file beside {@code file}, then
+     * renamed over it. float16, float32, float64 and int64 as {@code <f2}, {@code <f4}, {@code <f8},
+     * {@code <i8}; bfloat16 as its bit patterns, {@code <u2} (read it back with {@link #readBFloat16}). The
+     * array is written as it lies in memory: a channels-last tensor {@code (N, C, H, W)} becomes an
+     * {@code (N, H, W, C)} array, its {@link Tensor#physicalShape()}.
      */
     public static void write(Path file, Tensor tensor) throws IOException {
         AtomicFiles.write(file, channel -> write(channel, tensor));
@@ -137,9 +186,29 @@ public final class Npy {
 
     /** Writes a tensor's {@code .npy} image to a channel. */
     static void write(WritableByteChannel out, Tensor tensor) throws IOException {
-        writeAll(out, ByteBuffer.wrap(NpyHeader.encode(tensor.dtype(), tensor.shape())));
+        writeAll(out, ByteBuffer.wrap(NpyHeader.encode(tensor.dtype(), tensor.physicalShape())));
         ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        if (tensor.dtype() == DType.FLOAT32) {
+        if (tensor.dtype() == DType.FLOAT16 || tensor.dtype() == DType.BFLOAT16) {
+            short[] data = tensor.shorts();
+            for (int at = 0; at < data.length; ) {
+                int count = Math.min(data.length - at, CHUNK / Short.BYTES);
+                buf.clear();
+                buf.asShortBuffer().put(data, at, count);
+                buf.limit(count * Short.BYTES);
+                writeAll(out, buf);
+                at += count;
+            }
+        } else if (tensor.dtype() == DType.FLOAT64) {
+            double[] data = tensor.doubles();
+            for (int at = 0; at < data.length; ) {
+                int count = Math.min(data.length - at, CHUNK / Double.BYTES);
+                buf.clear();
+                buf.asDoubleBuffer().put(data, at, count);
+                buf.limit(count * Double.BYTES);
+                writeAll(out, buf);
+                at += count;
+            }
+        } else if (tensor.dtype() == DType.FLOAT32) {
             float[] data = tensor.floats();
             for (int at = 0; at < data.length; ) {
                 int count = Math.min(data.length - at, CHUNK / Float.BYTES);

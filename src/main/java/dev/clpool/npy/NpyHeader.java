@@ -58,6 +58,14 @@ record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
 
     /** Parses the complete header, {@code header.length} bytes long (see {@link #lengthNeeded}). */
     static NpyHeader parse(byte[] header, String source) throws NpyFormatException {
+        return parse(header, source, false);
+    }
+
+    /**
+     * Parses the complete header; with {@code bfloat16Bits}, 16-bit integer and void arrays ({@code <u2},
+     * {@code <i2}, {@code |V2}) are bfloat16 bit patterns, NumPy having no bfloat16 of its own.
+     */
+    static NpyHeader parse(byte[] header, String source, boolean bfloat16Bits) throws NpyFormatException {
         int textStart = (header[6] & 0xff) == 1 ? 10 : 12;
         String text = new String(header, textStart, header.length - textStart, StandardCharsets.ISO_8859_1);
         Matcher descr = DESCR.matcher(text);
@@ -76,14 +84,21 @@ record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
             case '>' -> ByteOrder.BIG_ENDIAN;
             default -> null;
         };
-        DType dtype = switch (d.isEmpty() ? "" : d.substring(1)) {
+        String code = d.isEmpty() ? "" : d.substring(1);
+        DType dtype = switch (code) {
+            case "f2" -> DType.FLOAT16;
             case "f4" -> DType.FLOAT32;
+            case "f8" -> DType.FLOAT64;
             case "i8" -> DType.INT64;
+            case "u2", "i2", "V2" -> bfloat16Bits ? DType.BFLOAT16 : null;
             default -> null;
         };
         if (order == null || dtype == null) {
             throw new NpyFormatException(source + ": dtype '" + d + "' (" + numpyName(d) + ") is not supported;"
-                    + " clpool reads float32 ('<f4') and int64 ('<i8')");
+                    + " clpool reads float16 ('<f2'), float32 ('<f4'), float64 ('<f8') and int64 ('<i8'), and bfloat16"
+                    + " as its bit patterns in 16-bit integers ('<u2', '<i2' or '|V2') when asked to"
+                    + (code.equals("u2") || code.equals("i2") || code.equals("V2")
+                    ? " (as bfloat16: --dtype bfloat16 on the command line, Npy.readBFloat16 in Java)" : ""));
         }
         return new NpyHeader(dtype, order, parseShape(shape.group(1), source), header.length);
     }
@@ -123,10 +138,7 @@ record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
         if (shape.rank() == 1) {
             dims.append(',');
         }
-        String descr = switch (dtype) {
-            case FLOAT32 -> "<f4";
-            case INT64 -> "<i8";
-        };
+        String descr = descr(dtype);
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
         int unpadded = 10 + dict.length() + 1;
         int padding = (64 - unpadded % 64) % 64;
@@ -142,6 +154,17 @@ record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
         return out;
     }
 
+    /** The descr clpool writes for a dtype; bfloat16 goes as its bit patterns, {@code <u2}. */
+    static String descr(DType dtype) {
+        return switch (dtype) {
+            case FLOAT16 -> "<f2";
+            case FLOAT32 -> "<f4";
+            case FLOAT64 -> "<f8";
+            case INT64 -> "<i8";
+            case BFLOAT16 -> "<u2";
+        };
+    }
+
     private static String numpyName(String descr) {
         String code = descr.length() > 1 ? descr.substring(1) : descr;
         return switch (code) {
@@ -149,6 +172,8 @@ record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
             case "f8" -> "float64";
             case "i4" -> "int32";
             case "i2" -> "int16";
+            case "u2" -> "uint16";
+            case "V2" -> "void, 2 bytes";
             case "i1" -> "int8";
             case "u1" -> "uint8";
             case "b1" -> "bool";

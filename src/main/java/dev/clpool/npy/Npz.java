@@ -33,6 +33,15 @@ public final class Npz {
 
     /** Reads the array {@code key} (with or without {@code .npy}) from an archive. */
     public static Tensor read(Path file, String key) throws IOException {
+        return read(file, key, false);
+    }
+
+    /** As {@link #read(Path, String)}, 16-bit integer arrays read as bfloat16 bit patterns (see {@link Npy#readBFloat16}). */
+    public static Tensor readBFloat16(Path file, String key) throws IOException {
+        return read(file, key, true);
+    }
+
+    private static Tensor read(Path file, String key, boolean bfloat16Bits) throws IOException {
         try (ZipFile zip = open(file)) {
             String name = key.endsWith(".npy") ? key : key + ".npy";
             ZipEntry entry = zip.getEntry(name);
@@ -46,7 +55,7 @@ public final class Npz {
                 throw new NpyFormatException(file + ": entry " + name + " does not record its size");
             }
             try (InputStream in = zip.getInputStream(entry)) {
-                return Npy.read(in, entry.getSize(), file + ":" + key);
+                return Npy.read(in, entry.getSize(), file + ":" + key, bfloat16Bits);
             }
         }
     }

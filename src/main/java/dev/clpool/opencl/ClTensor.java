@@ -2,6 +2,7 @@ package dev.clpool.opencl;
 
 import dev.clpool.DType;
 import dev.clpool.DeviceTensor;
+import dev.clpool.Layout;
 import dev.clpool.Shape;
 
 /**
@@ -13,13 +14,19 @@ final class ClTensor implements DeviceTensor {
     final DeviceSession session;
     private final Shape shape;
     private final DType dtype;
+    private final Layout layout;
     private final BufferPool.Lease buffer;
 
     ClTensor(OpenClBackend owner, DeviceSession session, Shape shape, DType dtype, BufferPool.Lease buffer) {
+        this(owner, session, shape, dtype, Layout.CONTIGUOUS, buffer);
+    }
+
+    ClTensor(OpenClBackend owner, DeviceSession session, Shape shape, DType dtype, Layout layout, BufferPool.Lease buffer) {
         this.owner = owner;
         this.session = session;
         this.shape = shape;
         this.dtype = dtype;
+        this.layout = layout;
         this.buffer = buffer;
     }
 
@@ -31,6 +38,11 @@ final class ClTensor implements DeviceTensor {
     @Override
     public DType dtype() {
         return dtype;
+    }
+
+    @Override
+    public Layout layout() {
+        return layout;
     }
 
     /** The buffer, or null for an empty tensor. */
@@ -50,6 +62,7 @@ final class ClTensor implements DeviceTensor {
 
     @Override
     public String toString() {
-        return "DeviceTensor" + shape + " " + dtype + " on " + owner.description();
+        return "DeviceTensor" + shape + " " + dtype + (layout == Layout.CONTIGUOUS ? "" : " " + layout) + " on "
+                + owner.description();
     }
 }

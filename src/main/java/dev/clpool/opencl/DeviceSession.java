@@ -1,7 +1,13 @@
 package dev.clpool.opencl;
 
+import dev.clpool.DType;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jocl.CL;
 import org.jocl.Pointer;
 
@@ -21,11 +27,18 @@ final class DeviceSession implements AutoCloseable {
     final BufferPool buffers;
     final PoolKernels kernels;
     private final ClProgram program;
+    private final ClDevice device;
+    private final OpenClOptions options;
+    /** The programs of the other storage types, built on first use (see {@link #kernels(DType)}); guarded by this. */
+    private final Map<DType, PoolKernels> storageKernels = new EnumMap<>(DType.class);
+    private final List<ClProgram> storagePrograms = new ArrayList<>();
 
     private DeviceSession(ClDevice device, OpenClOptions options, ClContext context, ClQueue queue, ClProgram program) {
         this.context = context;
         this.queue = queue;
         this.program = program;
+        this.device = device;
+        this.options = options;
         this.transfers = Transfers.forDevice(context, queue, device.info());
         this.buffers = new BufferPool(context, CL.CL_MEM_READ_WRITE | transfers.bufferFlags(),
                 Math.min(device.info().globalMemoryBytes() / 4, IDLE_BUFFER_BYTES));
@@ -56,6 +69,33 @@ final class DeviceSession implements AutoCloseable {
         return program;
     }
 
+    /**
+     * The kernels for a storage type: float32's are built with the session; each other type's program
+     * (see {@link StoragePrograms}) the first time it is asked for, then kept, and cached on disk.
+     *
+     * @throws IllegalArgumentException when the device cannot pool {@code dtype} (float64 without cl_khr_fp64)
+     */
+    synchronized PoolKernels kernels(DType dtype) {
+        if (dtype == DType.FLOAT32) {
+            return kernels;
+        }
+        PoolKernels k = storageKernels.get(dtype);
+        if (k == null) {
+            StoragePrograms.requireSupported(dtype, device.info());
+            ClProgram p = ProgramCache.build(context, device, PROGRAM + "-" + dtype, StoragePrograms.source(dtype),
+                    buildOptions(device.info()), options.cacheDir());
+            storagePrograms.add(p);
+            k = new PoolKernels(p, queue, device.info(), options, StoragePrograms.accumulatorBytes(dtype));
+            storageKernels.put(dtype, k);
+        }
+        return k;
+    }
+
+    /** The storage types whose programs this session has built, besides float32. */
+    synchronized Set<DType> storageTypes() {
+        return Set.copyOf(storageKernels.keySet());
+    }
+
     static String buildOptions(DeviceInfo info) {
         return info.correctlyRoundedDivide() ? "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt" : "-cl-std=CL1.2";
     }
@@ -83,6 +123,11 @@ final class DeviceSession implements AutoCloseable {
     public void close() {
         buffers.close();
         transfers.close();
+        synchronized (this) {
+            storagePrograms.forEach(ClProgram::close);
+            storagePrograms.clear();
+            storageKernels.clear();
+        }
         program.close();
         queue.close();
         context.close();

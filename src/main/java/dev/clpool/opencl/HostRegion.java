@@ -1,35 +1,50 @@
 package dev.clpool.opencl;
 
+import dev.clpool.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.stream.IntStream;
 
 /**
- * A run of elements of a Java {@code float[]} or {@code long[]}, copied to and from native memory
- * (mapped or pinned buffers) with all cores for large runs: one core's memcpy is slower than PCIe.
+ * A run of elements of a Java {@code float[]}, {@code long[]}, {@code short[]} (float16 / bfloat16 bit
+ * patterns) or {@code double[]}, copied to and from native memory (mapped or pinned buffers) with all
+ * cores for large runs: one core's memcpy is slower than PCIe. Sizes in bytes follow the element size.
  */
 final class HostRegion {
     /** Below this many bytes a copy is not worth splitting. */
     private static final int PARALLEL_BYTES = 1 << 20;
 
-    private final float[] floats;
-    private final long[] longs;
+    private final Object array;
+    private final int elementBytes;
     private final int offset;
     private final int length;
 
-    private HostRegion(float[] floats, long[] longs, long offset, long length) {
-        this.floats = floats;
-        this.longs = longs;
+    private HostRegion(Object array, int elementBytes, long offset, long length) {
+        this.array = array;
+        this.elementBytes = elementBytes;
         this.offset = Math.toIntExact(offset);
         this.length = Math.toIntExact(length);
     }
 
     static HostRegion of(float[] array, long offset, long length) {
-        return new HostRegion(array, null, offset, length);
+        return new HostRegion(array, Float.BYTES, offset, length);
     }
 
     static HostRegion of(long[] array, long offset, long length) {
-        return new HostRegion(null, array, offset, length);
+        return new HostRegion(array, Long.BYTES, offset, length);
+    }
+
+    static HostRegion of(short[] array, long offset, long length) {
+        return new HostRegion(array, Short.BYTES, offset, length);
+    }
+
+    static HostRegion of(double[] array, long offset, long length) {
+        return new HostRegion(array, Double.BYTES, offset, length);
+    }
+
+    /** A run of a tensor's array, whatever its dtype. */
+    static HostRegion of(Tensor tensor, long offset, long length) {
+        return new HostRegion(tensor.array(), tensor.dtype().byteSize(), offset, length);
     }
 
     int length() {
@@ -37,7 +52,7 @@ final class HostRegion {
     }
 
     int elementBytes() {
-        return floats != null ? Float.BYTES : Long.BYTES;
+        return elementBytes;
     }
 
     long bytes() {
@@ -48,10 +63,15 @@ final class HostRegion {
     void copyTo(ByteBuffer target, int from, int count) {
         split(count, (start, n) -> {
             ByteBuffer view = target.duplicate().order(ByteOrder.nativeOrder()).position(start * elementBytes());
-            if (floats != null) {
-                view.asFloatBuffer().put(floats, offset + from + start, n);
+            int at = offset + from + start;
+            if (array instanceof float[] f) {
+                view.asFloatBuffer().put(f, at, n);
+            } else if (array instanceof long[] l) {
+                view.asLongBuffer().put(l, at, n);
+            } else if (array instanceof short[] s) {
+                view.asShortBuffer().put(s, at, n);
             } else {
-                view.asLongBuffer().put(longs, offset + from + start, n);
+                view.asDoubleBuffer().put((double[]) array, at, n);
             }
         });
     }
@@ -60,10 +80,15 @@ final class HostRegion {
     void copyFrom(ByteBuffer source, int from, int count) {
         split(count, (start, n) -> {
             ByteBuffer view = source.duplicate().order(ByteOrder.nativeOrder()).position(start * elementBytes());
-            if (floats != null) {
-                view.asFloatBuffer().get(floats, offset + from + start, n);
+            int at = offset + from + start;
+            if (array instanceof float[] f) {
+                view.asFloatBuffer().get(f, at, n);
+            } else if (array instanceof long[] l) {
+                view.asLongBuffer().get(l, at, n);
+            } else if (array instanceof short[] s) {
+                view.asShortBuffer().get(s, at, n);
             } else {
-                view.asLongBuffer().get(longs, offset + from + start, n);
+                view.asDoubleBuffer().get((double[]) array, at, n);
             }
         });
     }

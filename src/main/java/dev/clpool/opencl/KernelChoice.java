@@ -13,7 +13,13 @@ public enum KernelChoice {
     /** A work-group per tile of whole planes or row bands staged in local memory: 2-d plans. */
     TILED,
     /** A copy: identity plans (output size = input size). */
-    COPY;
+    COPY,
+    /**
+     * Channels-last (NHWC, NDHWC) tensors, chosen for them alone: one work-item per output element,
+     * channel fastest, on GPUs (and on any device when {@link #CELL} is preferred); on CPUs, one per run
+     * of output cells, 16 channels at a time.
+     */
+    CHANNELS_LAST;
 
     public static KernelChoice parse(String text) {
         try {

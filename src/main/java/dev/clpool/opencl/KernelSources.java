@@ -11,7 +11,7 @@ final class KernelSources {
     private static final String ROOT = "/dev/clpool/opencl/kernels/";
     /** The files of the pooling program, in the order they are compiled together. */
     static final List<String> POOLING = List.of("common.cl", "cell_pool.cl", "plane_pool.cl", "tiled_pool.cl", "copy_pool.cl",
-            "backward_pool.cl", "pyramid_pool.cl");
+            "backward_pool.cl", "pyramid_pool.cl", "channels_last_pool.cl");
 
     private KernelSources() {
     }

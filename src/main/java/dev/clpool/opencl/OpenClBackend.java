@@ -5,6 +5,7 @@ import dev.clpool.DType;
 import dev.clpool.DevicePoolResult;
 import dev.clpool.DeviceSelector;
 import dev.clpool.DeviceTensor;
+import dev.clpool.Layout;
 import dev.clpool.Shape;
 import dev.clpool.Tensor;
 import dev.clpool.plan.BackwardPlan;
@@ -102,6 +103,58 @@ public final class OpenClBackend implements Backend {
         });
     }
 
+    /**
+     * Pools host tensors of any floating-point dtype and layout, in chunks of whole planes (contiguous)
+     * or whole batch elements (channels last) that fit the device's largest allocation.
+     *
+     * @throws IllegalArgumentException for float64 on a device without cl_khr_fp64
+     */
+    @Override
+    public void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices) {
+        DType dtype = input.dtype();
+        StoragePrograms.requireSupported(dtype, device.info());
+        boolean channelsLast = input.layout() == Layout.CHANNELS_LAST;
+        long elementBytes = dtype.byteSize();
+        // A unit is what one chunk holds whole: a plane, or a batch element's C planes in channels last.
+        long unitPlanes = channelsLast ? Math.max(1, plan.inputShape().dim(1)) : 1;
+        long units = plan.planes() / unitPlanes;
+        long inUnit = unitPlanes * plan.inputPlaneSize();
+        long outUnit = unitPlanes * plan.outputPlaneSize();
+        long chunk = unitsPerChunk(plan, channelsLast ? "batch element" : "plane", inUnit * elementBytes,
+                outUnit * (indices != null ? Long.BYTES : elementBytes));
+        call(s -> {
+            PoolKernels kernels = s.kernels(dtype);
+            try (ClBuffer bins = s.binTable(plan)) {
+                for (long u0 = 0; u0 < units; u0 += chunk) {
+                    long n = Math.min(chunk, units - u0);
+                    try (BufferPool.Lease in = s.buffers.acquire(n * inUnit * elementBytes);
+                         BufferPool.Lease out = s.buffers.acquire(n * outUnit * elementBytes);
+                         BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(n * outUnit * Long.BYTES)) {
+                        s.transfers.write(in.buffer, 0, HostRegion.of(input, u0 * inUnit, n * inUnit));
+                        ClBuffer idxBuffer = idx == null ? null : idx.buffer;
+                        if (channelsLast) {
+                            kernels.runChannelsLast(plan, n, in.buffer, bins, out.buffer, idxBuffer);
+                        } else {
+                            kernels.run(plan, n, in.buffer, bins, out.buffer, idxBuffer);
+                        }
+                        s.transfers.read(out.buffer, 0, HostRegion.of(values, u0 * outUnit, n * outUnit));
+                        if (idx != null) {
+                            s.transfers.read(idx.buffer, 0, HostRegion.of(indices, u0 * outUnit, n * outUnit));
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The kernel this backend runs {@code plan} with for an input of {@code dtype} in {@code layout}. */
+    public KernelChoice kernelFor(PoolPlan plan, DType dtype, Layout layout) {
+        StoragePrograms.requireSupported(dtype, device.info());
+        return call(s -> layout == Layout.CHANNELS_LAST ? s.kernels(dtype).chooseChannelsLast(plan, plan.op().withIndices())
+                : s.kernels(dtype).choose(plan));
+    }
+
     @Override
     public void pyramid(PyramidPlan plan, float[] input, float[][] values, long[][] indices) {
         long cap = maxAllocationBytes();
@@ -135,16 +188,17 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public DeviceTensor upload(Tensor host) {
-        float[] data = host.floats();
-        long bytes = data.length * (long) Float.BYTES;
-        checkAllocation(data.length, Float.BYTES, "input " + host.shape());
+        StoragePrograms.requireSupported(host.dtype(), device.info());
+        long count = host.elementCount();
+        checkAllocation(count, host.dtype().byteSize(), "input " + host.shape());
+        long bytes = count * host.dtype().byteSize();
         return call(s -> {
-            BufferPool.Lease buffer = data.length == 0 ? null : s.buffers.acquire(bytes);
+            BufferPool.Lease buffer = count == 0 ? null : s.buffers.acquire(bytes);
             try {
                 if (buffer != null) {
-                    s.transfers.write(buffer.buffer, 0, HostRegion.of(data, 0, data.length));
+                    s.transfers.write(buffer.buffer, 0, HostRegion.of(host, 0, count));
                 }
-                return new ClTensor(this, s, host.shape(), DType.FLOAT32, buffer);
+                return new ClTensor(this, s, host.shape(), host.dtype(), host.layout(), buffer);
             } catch (RuntimeException e) {
                 if (buffer != null) {
                     buffer.close();
@@ -158,41 +212,41 @@ public final class OpenClBackend implements Backend {
     public Tensor download(DeviceTensor tensor) {
         return call(s -> {
             ClTensor t = own(tensor, s);
-            int n = Math.toIntExact(t.shape().elementCount());
-            if (t.dtype() == DType.INT64) {
-                long[] data = new long[n];
-                if (n > 0) {
-                    s.transfers.read(t.buffer(), 0, HostRegion.of(data, 0, n));
-                }
-                return Tensor.ofInt64(data, t.shape());
-            }
-            float[] data = new float[n];
+            Tensor host = Tensor.zeros(t.dtype(), t.shape(), t.layout());
+            long n = host.elementCount();
             if (n > 0) {
-                s.transfers.read(t.buffer(), 0, HostRegion.of(data, 0, n));
+                s.transfers.read(t.buffer(), 0, HostRegion.of(host, 0, n));
             }
-            return Tensor.of(data, t.shape());
+            return host;
         });
     }
 
     @Override
     public DevicePoolResult pool(PoolPlan plan, DeviceTensor input) {
         boolean withIndices = plan.op().withIndices();
+        DType dtype = input.dtype();
+        Layout layout = input.layout();
+        StoragePrograms.requireSupported(dtype, device.info());
         Shape shape = plan.outputShape();
         long n = plan.outputElements();
-        checkAllocation(n, withIndices ? Long.BYTES : Float.BYTES, "output " + shape);
+        checkAllocation(n, withIndices ? Long.BYTES : dtype.byteSize(), "output " + shape);
         return call(s -> {
             ClTensor in = own(input, s);
             if (plan.isEmpty()) {
-                return new DevicePoolResult(new ClTensor(this, s, shape, DType.FLOAT32, null),
-                        withIndices ? new ClTensor(this, s, shape, DType.INT64, null) : null, 0);
+                return new DevicePoolResult(new ClTensor(this, s, shape, dtype, layout, null),
+                        withIndices ? new ClTensor(this, s, shape, DType.INT64, layout, null) : null, 0);
             }
-            BufferPool.Lease out = s.buffers.acquire(n * Float.BYTES);
+            PoolKernels kernels = s.kernels(dtype);
+            BufferPool.Lease out = s.buffers.acquire(n * dtype.byteSize());
             BufferPool.Lease idx = null;
             try (ClBuffer bins = s.binTable(plan)) {
                 idx = withIndices ? s.buffers.acquire(n * Long.BYTES) : null;
-                long nanos = s.kernels.run(plan, plan.planes(), in.buffer(), bins, out.buffer, idx == null ? null : idx.buffer);
-                return new DevicePoolResult(new ClTensor(this, s, shape, DType.FLOAT32, out),
-                        idx == null ? null : new ClTensor(this, s, shape, DType.INT64, idx), nanos);
+                ClBuffer idxBuffer = idx == null ? null : idx.buffer;
+                long nanos = layout == Layout.CHANNELS_LAST
+                        ? kernels.runChannelsLast(plan, plan.inputShape().dim(0), in.buffer(), bins, out.buffer, idxBuffer)
+                        : kernels.run(plan, plan.planes(), in.buffer(), bins, out.buffer, idxBuffer);
+                return new DevicePoolResult(new ClTensor(this, s, shape, dtype, layout, out),
+                        idx == null ? null : new ClTensor(this, s, shape, DType.INT64, layout, idx), nanos);
             } catch (RuntimeException e) {
                 out.close();
                 if (idx != null) {
@@ -272,6 +326,13 @@ public final class OpenClBackend implements Backend {
             }
             LOG.warn("OpenCL session on {} lost ({}); rebuilding it", device.info().name(), cause.getMessage());
             DeviceSession fresh = DeviceSession.open(device, options);
+            try {
+                // The replacement holds what the failed session held: the programs of the storage types used.
+                failed.storageTypes().forEach(fresh::kernels);
+            } catch (RuntimeException e) {
+                fresh.close();
+                throw e;
+            }
             failed.close();
             session = fresh;
         } catch (RuntimeException e) {
@@ -309,6 +370,17 @@ public final class OpenClBackend implements Backend {
                     + " bytes on the device, more than its largest allocation (" + cap + " bytes); pool it on the Java path");
         }
         return cap / perPlane;
+    }
+
+    /** Whole units (planes, or channels-last batch elements) per host chunk, so that no buffer exceeds {@link #maxAllocationBytes()}. */
+    private long unitsPerChunk(PoolPlan plan, String unit, long inputBytesPerUnit, long outputBytesPerUnit) {
+        long perUnit = Math.max(1, Math.max(inputBytesPerUnit, outputBytesPerUnit));
+        long cap = maxAllocationBytes();
+        if (perUnit > cap) {
+            throw new IllegalArgumentException("input: one " + unit + " of " + plan.inputShape() + " needs " + perUnit
+                    + " bytes on the device, more than its largest allocation (" + cap + " bytes); pool it on the Java path");
+        }
+        return cap / perUnit;
     }
 
     /** Refuses {@code elements} elements of {@code elementBytes} above the cap; never overflows, whatever the count. */
