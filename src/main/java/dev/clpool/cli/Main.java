@@ -1,11 +1,8 @@
 package dev.clpool.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -125,14 +122,8 @@ public final class Main implements Callable<Integer> {
     /** The project version, filled into {@code version.properties} by the build. */
     static final class Version implements IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"clpool " + p.getProperty("version", "(unknown version)")};
+        public String[] getVersion() {
+            return new String[] {"clpool " + dev.clpool.Version.get()};
         }
     }
 }
