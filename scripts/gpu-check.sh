@@ -4,7 +4,8 @@
 #   2. correctness: the suite's OpenCL tests (golden cases, OpenCL against Java, validation,
 #      lifecycle and fault injection) on the GPU, once per kernel family;
 #   3. the GPU benchmark suite with the automatic kernel choice, and the transfer rates; then the suite
-#      again in float32 and float16, NCHW and NHWC (bench --dtype --layout);
+#      again in float32, float16 and bfloat16, NCHW and NHWC (bench --dtype --layout); pyramids and
+#      backward passes (bench --op), each result checked against the Java path first;
 #   4. PyTorch CUDA on the same shapes and storage, where the machine has it, for same-run ratios.
 # (scripts/gpu-sweep.sh times each kernel and tuning instead.)
 # Everything goes to $OUT (default gpu-results/): log.txt and the benchmark JSON, Markdown and PNG.
@@ -20,7 +21,8 @@ junit=(-jar .gpu/lib/junit-platform-console-standalone-1.14.1.jar execute
        -cp "$jar:target/test-classes:.gpu/lib/gson-2.13.1.jar" --details=summary --disable-banner
        --select-class dev.clpool.GoldenTest --select-class dev.clpool.OpenClVsJavaTest
        --select-class dev.clpool.ValidationTest --select-class dev.clpool.opencl.OpenClLifecycleTest
-       --select-class dev.clpool.StorageOpenClVsJavaTest)
+       --select-class dev.clpool.StorageOpenClVsJavaTest --select-class dev.clpool.opencl.OpenClFaultTest
+       --select-class dev.clpool.reliability.ConcurrencyTest)
 # A pre-touched heap on huge pages: first-touch page faults would otherwise dominate end-to-end times.
 heap=(-XX:+UseTransparentHugePages -XX:+AlwaysPreTouch -Xms${HEAP:-16g} -Xmx${HEAP:-16g})
 step() { echo "== $*" | tee -a "$log"; }
@@ -43,14 +45,18 @@ done
 
 step "bench, automatic choice, with transfers"
 bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --suite "$suite" --device opencl --runs "$runs" --transfers \
-    --json "$out/bench-auto.json" --markdown "$out/bench-auto.md" --png "$out/bench-auto.png" 2>"$out/bench-stderr.txt" >> "$log"
-step "bench, float16 and channels last (issue 6 rows; PyTorch's in ANCHORS.md), avg and max"
-bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --suite "$suite" --device opencl --runs "$runs" \
-    --dtype float32,float16 --layout nchw,nhwc \
-    --json "$out/bench-storage.json" --markdown "$out/bench-storage.md" 2>"$out/bench-storage-stderr.txt" >> "$log"
+    --json "$out/bench-auto.json" --markdown "$out/bench-auto.md" --png "$out/bench-auto.png" 2>/dev/null >> "$log"
+step "bench, float16, bfloat16 and channels last, avg and max"
+bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --suite "$suite" --device opencl --runs $(( (runs + 1) / 2 )) \
+    --dtype float32,float16,bfloat16 --layout nchw,nhwc --json "$out/bench-storage.json" 2>/dev/null >> "$log"
+for op in pyramid backward; do
+  step "bench --op $op"
+  bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --op $op --suite "$suite" --device opencl --runs 5 \
+      --json "$out/bench-$op.json" 2>/dev/null >> "$log"
+done
 if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
-  step "PyTorch CUDA on the same shapes, float32 and float16, NCHW and NHWC"
-  python3 scripts/torch_gpu_peer.py --runs 50 --dtypes float32,float16 --json "$out/torch-gpu.json" >> "$log" 2>&1
+  step "PyTorch CUDA on the same shapes, float32, float16 and bfloat16, NCHW and NHWC"
+  python3 scripts/torch_gpu_peer.py --runs 50 --dtypes float32,float16,bfloat16 --json "$out/torch-gpu.json" >> "$log" 2>&1
 fi
 step "done"
 tail -60 "$log"
