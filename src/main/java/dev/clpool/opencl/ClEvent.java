@@ -38,6 +38,15 @@ final class ClEvent extends ClResource {
         return profile(CL.CL_PROFILING_COMMAND_END) - profile(CL.CL_PROFILING_COMMAND_START);
     }
 
+    /** The device time of all {@code events}, waiting for each. */
+    static long totalDeviceNanos(java.util.List<ClEvent> events) {
+        long nanos = 0;
+        for (ClEvent e : events) {
+            nanos += e.deviceNanos();
+        }
+        return nanos;
+    }
+
     private long profile(int param) {
         long[] t = {0};
         Cl.run("clGetEventProfilingInfo", "clGetEventProfilingInfo(" + operation + ")",

@@ -100,8 +100,14 @@ final class DeviceSession implements AutoCloseable {
         return info.correctlyRoundedDivide() ? "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt" : "-cl-std=CL1.2";
     }
 
-    /** The bins of the three axes as the kernels read them: starts then ends, for D, H, W in turn. */
+    /** The bins of a plan in a buffer, as the kernels read them (see {@link #binTableOf}). */
     ClBuffer binTable(PoolPlan plan) {
+        long[] table = binTableOf(plan);
+        return ClBuffer.copyOf(context, CL.CL_MEM_READ_ONLY, Pointer.to(table), (long) table.length * Long.BYTES, "bin table");
+    }
+
+    /** The bins of the three axes as common.cl lays them out: starts then ends, for D, H, W in turn. */
+    static long[] binTableOf(PoolPlan plan) {
         AxisBins[] axes = {plan.depth(), plan.height(), plan.width()};
         int length = 0;
         for (AxisBins a : axes) {
@@ -116,7 +122,7 @@ final class DeviceSession implements AutoCloseable {
             System.arraycopy(ends, 0, table, at + starts.length, ends.length);
             at += starts.length + ends.length;
         }
-        return ClBuffer.copyOf(context, CL.CL_MEM_READ_ONLY, Pointer.to(table), (long) table.length * Long.BYTES, "bin table");
+        return table;
     }
 
     @Override

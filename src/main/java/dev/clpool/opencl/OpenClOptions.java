@@ -79,8 +79,4 @@ public record OpenClOptions(KernelChoice kernel, long maxAllocationBytes, Path c
     public OpenClOptions withCacheDir(Path dir) {
         return new OpenClOptions(kernel, maxAllocationBytes, dir, tiling);
     }
-
-    public OpenClOptions withTiling(Tiling t) {
-        return new OpenClOptions(kernel, maxAllocationBytes, cacheDir, t);
-    }
 }

@@ -93,11 +93,7 @@ final class PoolKernels {
                 case PLANES -> planeRuns(plan, planes, in, bins, out, indices, events);
                 default -> cell(plan, planes, in, bins, out, indices, events);
             }
-            long nanos = 0;
-            for (ClEvent e : events) {
-                nanos += e.deviceNanos();
-            }
-            return nanos;
+            return ClEvent.totalDeviceNanos(events);
         } finally {
             events.forEach(ClEvent::close);
         }
@@ -188,11 +184,7 @@ final class PoolKernels {
                     events.add(k.launch(queue, spread.workItems(), LOCAL_SIZE));
                 }
             }
-            long nanos = 0;
-            for (ClEvent e : events) {
-                nanos += e.deviceNanos();
-            }
-            return nanos;
+            return ClEvent.totalDeviceNanos(events);
         } finally {
             events.forEach(ClEvent::close);
         }

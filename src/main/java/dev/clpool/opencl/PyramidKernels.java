@@ -1,7 +1,6 @@
 package dev.clpool.opencl;
 
 import dev.clpool.PoolMode;
-import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
 import java.util.ArrayList;
@@ -144,7 +143,7 @@ final class PyramidKernels {
         long cellsPerPlane = 0;
         for (int k = 0; k < live.size(); k++) {
             PoolPlan level = plan.levels().get(live.get(k));
-            long[] bins = binTable(level);
+            long[] bins = DeviceSession.binTableOf(level);
             binTables.add(bins);
             levelTable[5 * k] = level.depth().outputSize();
             levelTable[5 * k + 1] = level.height().outputSize();
@@ -243,25 +242,6 @@ final class PyramidKernels {
                 }
             }
         }
-    }
-
-    /** A level's bins as common.cl lays them out: starts then ends, for D, H, W in turn. */
-    private static long[] binTable(PoolPlan plan) {
-        AxisBins[] axes = {plan.depth(), plan.height(), plan.width()};
-        int length = 0;
-        for (AxisBins a : axes) {
-            length = Math.addExact(length, Math.multiplyExact(2, Math.toIntExact(a.outputSize())));
-        }
-        long[] table = new long[length];
-        int at = 0;
-        for (AxisBins a : axes) {
-            long[] starts = a.starts();
-            long[] ends = a.ends();
-            System.arraycopy(starts, 0, table, at, starts.length);
-            System.arraycopy(ends, 0, table, at + starts.length, ends.length);
-            at += starts.length + ends.length;
-        }
-        return table;
     }
 
     private static ClBuffer table(DeviceSession s, long[] table, String name) {

@@ -82,9 +82,9 @@ public final class PeerBenchmark {
                     Map<String, double[]> ms = time(contenders, input, c, op, runs);
                     x.close();
                     String row = String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2fx | %s | %s |%n", c.label(), mode.label(),
-                            median(ms.get("torch")), median(ms.get("java")), median(ms.get("torch")) / median(ms.get("java")),
-                            opencl == null ? "-" : String.format(Locale.ROOT, "%.2f", median(ms.get("opencl"))),
-                            opencl == null ? "-" : String.format(Locale.ROOT, "%.2fx", median(ms.get("torch")) / median(ms.get("opencl"))));
+                            Benchmark.median(ms.get("torch")), Benchmark.median(ms.get("java")), Benchmark.median(ms.get("torch")) / Benchmark.median(ms.get("java")),
+                            opencl == null ? "-" : String.format(Locale.ROOT, "%.2f", Benchmark.median(ms.get("opencl"))),
+                            opencl == null ? "-" : String.format(Locale.ROOT, "%.2fx", Benchmark.median(ms.get("torch")) / Benchmark.median(ms.get("opencl"))));
                     System.out.print(row);
                     table.append(row);
                 }
@@ -123,11 +123,5 @@ public final class PeerBenchmark {
             }
         }
         return ms;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }
