@@ -99,61 +99,49 @@ public final class Npy {
             throw new NpyFormatException(source + ": shape " + h.shape() + " has " + n
                     + " elements, more than a Java array holds (" + MAX_ELEMENTS + ")");
         }
+        int count = (int) n;
+        int bytes = h.dtype().byteSize();
+        ByteOrder order = h.order();
         return switch (h.dtype()) {
-            case FLOAT32 -> Tensor.of(readFloats(in, (int) n, h.order(), source), h.shape());
-            case INT64 -> Tensor.ofInt64(readLongs(in, (int) n, h.order(), source), h.shape());
-            case FLOAT16 -> Tensor.ofFloat16(readShorts(in, (int) n, h.order(), source), h.shape());
-            case BFLOAT16 -> Tensor.ofBFloat16(readShorts(in, (int) n, h.order(), source), h.shape());
-            case FLOAT64 -> Tensor.of(readDoubles(in, (int) n, h.order(), source), h.shape());
+            case FLOAT32 -> {
+                float[] out = new float[count];
+                readChunks(in, count, bytes, order, source, (buf, at, k) -> buf.asFloatBuffer().get(out, at, k));
+                yield Tensor.of(out, h.shape());
+            }
+            case INT64 -> {
+                long[] out = new long[count];
+                readChunks(in, count, bytes, order, source, (buf, at, k) -> buf.asLongBuffer().get(out, at, k));
+                yield Tensor.ofInt64(out, h.shape());
+            }
+            case FLOAT16, BFLOAT16 -> {
+                short[] out = new short[count];
+                readChunks(in, count, bytes, order, source, (buf, at, k) -> buf.asShortBuffer().get(out, at, k));
+                yield h.dtype() == DType.FLOAT16 ? Tensor.ofFloat16(out, h.shape()) : Tensor.ofBFloat16(out, h.shape());
+            }
+            case FLOAT64 -> {
+                double[] out = new double[count];
+                readChunks(in, count, bytes, order, source, (buf, at, k) -> buf.asDoubleBuffer().get(out, at, k));
+                yield Tensor.of(out, h.shape());
+            }
         };
     }
 
-    private static short[] readShorts(ReadableByteChannel in, int n, ByteOrder order, String source) throws IOException {
-        short[] out = new short[n];
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(order);
-        for (int at = 0; at < n; ) {
-            int count = Math.min(n - at, CHUNK / Short.BYTES);
-            fill(in, buf, count * Short.BYTES, source);
-            buf.asShortBuffer().get(out, at, count);
-            at += count;
-        }
-        return out;
+    /** Copies {@code count} elements between a chunk of bytes and a Java array, from element {@code at}. */
+    @FunctionalInterface
+    private interface Chunk {
+        void copy(ByteBuffer chunk, int at, int count);
     }
 
-    private static double[] readDoubles(ReadableByteChannel in, int n, ByteOrder order, String source) throws IOException {
-        double[] out = new double[n];
+    /** Reads {@code n} elements of {@code size} bytes in chunks, handing each chunk to {@code into}. */
+    private static void readChunks(ReadableByteChannel in, int n, int size, ByteOrder order, String source, Chunk into)
+            throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(order);
         for (int at = 0; at < n; ) {
-            int count = Math.min(n - at, CHUNK / Double.BYTES);
-            fill(in, buf, count * Double.BYTES, source);
-            buf.asDoubleBuffer().get(out, at, count);
+            int count = Math.min(n - at, CHUNK / size);
+            fill(in, buf, count * size, source);
+            into.copy(buf, at, count);
             at += count;
         }
-        return out;
-    }
-
-    private static float[] readFloats(ReadableByteChannel in, int n, ByteOrder order, String source) throws IOException {
-        float[] out = new float[n];
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(order);
-        for (int at = 0; at < n; ) {
-            int count = Math.min(n - at, CHUNK / Float.BYTES);
-            fill(in, buf, count * Float.BYTES, source);
-            buf.asFloatBuffer().get(out, at, count);
-            at += count;
-        }
-        return out;
-    }
-
-    private static long[] readLongs(ReadableByteChannel in, int n, ByteOrder order, String source) throws IOException {
-        long[] out = new long[n];
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(order);
-        for (int at = 0; at < n; ) {
-            int count = Math.min(n - at, CHUNK / Long.BYTES);
-            fill(in, buf, count * Long.BYTES, source);
-            buf.asLongBuffer().get(out, at, count);
-            at += count;
-        }
-        return out;
     }
 
     private static byte[] readFully(ReadableByteChannel in, int n, String source) throws IOException {
@@ -187,47 +175,25 @@ public final class Npy {
     /** Writes a tensor's {@code .npy} image to a channel. */
     static void write(WritableByteChannel out, Tensor tensor) throws IOException {
         writeAll(out, ByteBuffer.wrap(NpyHeader.encode(tensor.dtype(), tensor.physicalShape())));
+        int n = Math.toIntExact(tensor.elementCount());
+        switch (tensor.dtype()) {
+            case FLOAT16, BFLOAT16 -> writeChunks(out, n, Short.BYTES, (buf, at, k) -> buf.asShortBuffer().put(tensor.shorts(), at, k));
+            case FLOAT32 -> writeChunks(out, n, Float.BYTES, (buf, at, k) -> buf.asFloatBuffer().put(tensor.floats(), at, k));
+            case FLOAT64 -> writeChunks(out, n, Double.BYTES, (buf, at, k) -> buf.asDoubleBuffer().put(tensor.doubles(), at, k));
+            case INT64 -> writeChunks(out, n, Long.BYTES, (buf, at, k) -> buf.asLongBuffer().put(tensor.int64s(), at, k));
+        }
+    }
+
+    /** Writes {@code n} elements of {@code size} bytes, little-endian, in chunks that {@code from} fills. */
+    private static void writeChunks(WritableByteChannel out, int n, int size, Chunk from) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        if (tensor.dtype() == DType.FLOAT16 || tensor.dtype() == DType.BFLOAT16) {
-            short[] data = tensor.shorts();
-            for (int at = 0; at < data.length; ) {
-                int count = Math.min(data.length - at, CHUNK / Short.BYTES);
-                buf.clear();
-                buf.asShortBuffer().put(data, at, count);
-                buf.limit(count * Short.BYTES);
-                writeAll(out, buf);
-                at += count;
-            }
-        } else if (tensor.dtype() == DType.FLOAT64) {
-            double[] data = tensor.doubles();
-            for (int at = 0; at < data.length; ) {
-                int count = Math.min(data.length - at, CHUNK / Double.BYTES);
-                buf.clear();
-                buf.asDoubleBuffer().put(data, at, count);
-                buf.limit(count * Double.BYTES);
-                writeAll(out, buf);
-                at += count;
-            }
-        } else if (tensor.dtype() == DType.FLOAT32) {
-            float[] data = tensor.floats();
-            for (int at = 0; at < data.length; ) {
-                int count = Math.min(data.length - at, CHUNK / Float.BYTES);
-                buf.clear();
-                buf.asFloatBuffer().put(data, at, count);
-                buf.limit(count * Float.BYTES);
-                writeAll(out, buf);
-                at += count;
-            }
-        } else {
-            long[] data = tensor.int64s();
-            for (int at = 0; at < data.length; ) {
-                int count = Math.min(data.length - at, CHUNK / Long.BYTES);
-                buf.clear();
-                buf.asLongBuffer().put(data, at, count);
-                buf.limit(count * Long.BYTES);
-                writeAll(out, buf);
-                at += count;
-            }
+        for (int at = 0; at < n; ) {
+            int count = Math.min(n - at, CHUNK / size);
+            buf.clear();
+            from.copy(buf, at, count);
+            buf.limit(count * size);
+            writeAll(out, buf);
+            at += count;
         }
     }
 

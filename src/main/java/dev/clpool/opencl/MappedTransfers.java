@@ -25,32 +25,32 @@ final class MappedTransfers implements Transfers {
 
     @Override
     public void write(ClBuffer target, long targetOffset, HostRegion source) {
-        int perMap = (int) (MAP_BYTES / source.elementBytes());
-        for (long next = 0; next < source.length(); next += perMap) {
-            int from = (int) next;
-            int count = Math.min(perMap, source.length() - from);
-            long offset = targetOffset + (long) from * source.elementBytes();
-            ByteBuffer mapped = target.map(queue, CL.CL_MAP_WRITE_INVALIDATE_REGION, offset, (long) count * source.elementBytes());
-            try {
-                source.copyTo(mapped, from, count);
-            } finally {
-                target.unmap(queue, mapped);
-            }
-        }
+        inPieces(target, targetOffset, source, CL.CL_MAP_WRITE_INVALIDATE_REGION, source::copyTo);
     }
 
     @Override
     public void read(ClBuffer source, long sourceOffset, HostRegion target) {
-        int perMap = (int) (MAP_BYTES / target.elementBytes());
-        for (long next = 0; next < target.length(); next += perMap) {
+        inPieces(source, sourceOffset, target, CL.CL_MAP_READ, target::copyFrom);
+    }
+
+    /** Copies elements {@code [from, from + count)} of a host region to or from a mapped piece. */
+    @FunctionalInterface
+    private interface PieceCopy {
+        void copy(ByteBuffer mapped, int from, int count);
+    }
+
+    /** Maps {@code buffer} from {@code offset} in pieces the size of {@code region}'s runs, copies each, unmaps. */
+    private void inPieces(ClBuffer buffer, long offset, HostRegion region, long mapFlags, PieceCopy copy) {
+        int perMap = (int) (MAP_BYTES / region.elementBytes());
+        for (long next = 0; next < region.length(); next += perMap) {
             int from = (int) next;
-            int count = Math.min(perMap, target.length() - from);
-            long offset = sourceOffset + (long) from * target.elementBytes();
-            ByteBuffer mapped = source.map(queue, CL.CL_MAP_READ, offset, (long) count * target.elementBytes());
+            int count = Math.min(perMap, region.length() - from);
+            ByteBuffer mapped = buffer.map(queue, mapFlags, offset + (long) from * region.elementBytes(),
+                    (long) count * region.elementBytes());
             try {
-                target.copyFrom(mapped, from, count);
+                copy.copy(mapped, from, count);
             } finally {
-                source.unmap(queue, mapped);
+                buffer.unmap(queue, mapped);
             }
         }
     }
