@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Clpool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Clpool.class);
-    /** Java arrays hold at most this many elements (a little under 2^31, as the JDK's own limit). */
-    static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
 
     private final Backend backend;
@@ -101,7 +99,7 @@ public final class Clpool implements AutoCloseable {
         requireFloatingPoint(input.dtype());
         PoolPlan plan = PoolPlan.of(input.shape(), op);
         requirePoolableLayout(input.layout(), plan);
-        int n = hostArrayLength(plan);
+        int n = plan.outputArrayLength();
         if (input.dtype() != DType.FLOAT32 || input.layout() != Layout.CONTIGUOUS) {
             // Results in the input's dtype and layout, as PyTorch's (its suggest_memory_format).
             Tensor values = Tensor.zeros(input.dtype(), plan.outputShape(), input.layout());
@@ -142,7 +140,7 @@ public final class Clpool implements AutoCloseable {
         float[][] values = new float[levels][];
         long[][] indices = pyramid.withIndices() ? new long[levels][] : null;
         for (int l = 0; l < levels; l++) {
-            int n = hostArrayLength(plan.levels().get(l));
+            int n = plan.levels().get(l).outputArrayLength();
             values[l] = new float[n];
             if (indices != null) {
                 indices[l] = new long[n];
@@ -224,9 +222,9 @@ public final class Clpool implements AutoCloseable {
             throw new IllegalArgumentException("indices: " + op.torchName() + " has no indices; pass null");
         }
         long n = inputShape.elementCount();
-        if (n > MAX_ARRAY_LENGTH) {
+        if (n > Tensor.MAX_ELEMENTS) {
             throw new IllegalArgumentException("inputShape " + inputShape + ": the gradient would have " + n
-                    + " elements, more than a Java array holds (" + MAX_ARRAY_LENGTH + ")");
+                    + " elements, more than a Java array holds (" + Tensor.MAX_ELEMENTS + ")");
         }
         float[] gradInput = new float[(int) n];
         if (!plan.isTrivial()) {
@@ -342,14 +340,6 @@ public final class Clpool implements AutoCloseable {
         return backend.isOpenCl();
     }
 
-    private static int hostArrayLength(PoolPlan plan) {
-        long n = plan.outputElements();
-        if (n > MAX_ARRAY_LENGTH) {
-            throw new IllegalArgumentException("outputSize " + plan.op().outputSize() + ": the output " + plan.outputShape()
-                    + " would have " + n + " elements, more than a Java array holds (" + MAX_ARRAY_LENGTH + ")");
-        }
-        return (int) n;
-    }
 
     private static void requireFloatingPoint(DType dtype) {
         if (!dtype.isFloatingPoint()) {

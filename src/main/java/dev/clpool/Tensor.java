@@ -13,6 +13,9 @@ import java.util.Objects;
  * array, and the arrays of the tensors it returns belong to the caller.
  */
 public final class Tensor {
+    /** The most elements a tensor holds: a Java array's limit (a little under 2^31, as the JDK's own). */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
     private final Shape shape;
     private final DType dtype;
     private final Object data;
@@ -88,7 +91,7 @@ public final class Tensor {
      */
     public static Tensor zeros(DType dtype, Shape shape, Layout layout) {
         long n = shape.elementCount();
-        if (n > Integer.MAX_VALUE - 8) {
+        if (n > MAX_ELEMENTS) {
             throw new IllegalArgumentException("shape " + shape + ": " + n + " elements are more than a Java array holds");
         }
         int length = (int) n;

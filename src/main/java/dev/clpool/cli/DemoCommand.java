@@ -7,6 +7,7 @@ import dev.clpool.OutputSize;
 import dev.clpool.PoolResult;
 import dev.clpool.Shape;
 import dev.clpool.Tensor;
+import dev.clpool.bench.BenchInputs;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
                     false, false, false, true, true, false);
             int failed = 0;
             for (Case c : CASES) {
-                Tensor x = SeededTensors.normal(c.seed(), c.input());
+                Tensor x = Tensor.of(BenchInputs.normal(c.input().elementCount(), c.seed()), c.input());
                 long start = System.nanoTime();
                 PoolResult result = clpool.pool(x, c.op());
                 long elapsed = System.nanoTime() - start;

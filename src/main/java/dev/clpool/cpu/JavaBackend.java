@@ -19,7 +19,6 @@ import java.util.stream.IntStream;
  */
 public final class JavaBackend implements Backend {
     /** Java arrays hold at most this many elements (a little under 2^31, as the JDK's own limit). */
-    private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
     @Override
     public DeviceTensor upload(Tensor host) {
@@ -34,10 +33,7 @@ public final class JavaBackend implements Backend {
     @Override
     public DevicePoolResult pool(PoolPlan plan, DeviceTensor input) {
         Tensor in = own(input).data();
-        if (plan.outputElements() > MAX_ARRAY_LENGTH) {
-            throw new IllegalArgumentException("outputSize " + plan.op().outputSize() + ": the output " + plan.outputShape()
-                    + " would have " + plan.outputElements() + " elements, more than a Java array holds (" + MAX_ARRAY_LENGTH + ")");
-        }
+        plan.outputArrayLength(); // refuses outputs a Java array cannot hold, as the host API does
         Tensor values = Tensor.zeros(in.dtype(), plan.outputShape(), in.layout());
         Tensor indices = plan.op().withIndices() ? Tensor.zeros(DType.INT64, plan.outputShape(), in.layout()) : null;
         long start = System.nanoTime();

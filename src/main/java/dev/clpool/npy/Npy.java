@@ -26,8 +26,6 @@ import java.io.InputStream;
  * existing file untouched.
  */
 public final class Npy {
-    /** The most elements one Java array holds. */
-    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
     private static final int CHUNK = 1 << 20;
 
     private Npy() {
@@ -95,9 +93,9 @@ public final class Npy {
                     + ": shape " + h.shape() + " of " + h.dtype() + " needs " + declared + " bytes of data, the file has " + present);
         }
         long n = h.shape().elementCount();
-        if (n > MAX_ELEMENTS) {
+        if (n > Tensor.MAX_ELEMENTS) {
             throw new NpyFormatException(source + ": shape " + h.shape() + " has " + n
-                    + " elements, more than a Java array holds (" + MAX_ELEMENTS + ")");
+                    + " elements, more than a Java array holds (" + Tensor.MAX_ELEMENTS + ")");
         }
         int count = (int) n;
         int bytes = h.dtype().byteSize();

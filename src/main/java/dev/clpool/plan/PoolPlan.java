@@ -3,6 +3,7 @@ package dev.clpool.plan;
 import dev.clpool.AdaptivePool;
 import dev.clpool.PoolMode;
 import dev.clpool.Shape;
+import dev.clpool.Tensor;
 import java.util.Arrays;
 
 /**
@@ -103,6 +104,20 @@ public record PoolPlan(AdaptivePool op, Shape inputShape, Shape outputShape, lon
     /** Elements of the output tensor. */
     public long outputElements() {
         return planes * outputPlaneSize();
+    }
+
+    /**
+     * The output's element count as a Java array length.
+     *
+     * @throws IllegalArgumentException naming the output size and shape when a Java array cannot hold it
+     */
+    public int outputArrayLength() {
+        long n = outputElements();
+        if (n > Tensor.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("outputSize " + op.outputSize() + ": the output " + outputShape
+                    + " would have " + n + " elements, more than a Java array holds (" + Tensor.MAX_ELEMENTS + ")");
+        }
+        return (int) n;
     }
 
     /** True when the output has no elements (N = 0, or a zero output size): nothing to compute. */

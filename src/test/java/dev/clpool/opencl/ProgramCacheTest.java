@@ -105,11 +105,20 @@ class ProgramCacheTest {
     void aBinaryTheDeviceRefusesIsRebuiltToo() throws IOException {
         PoolResult[] result = new PoolResult[1];
         openAndPool(result);
-        ClCalls.failing("clCreateProgramWithBinary", 0, org.jocl.CL.CL_INVALID_BINARY, () -> {
-            try (Clpool clpool = open()) {
-                result[0] = clpool.adaptiveMaxPool2d(X, SIZE);
-            }
+        // The device refuses the cached binary: record the calls and fail clCreateProgramWithBinary.
+        List<String> calls = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Cl.injectFaults(function -> {
+            calls.add(function);
+            return function.equals("clCreateProgramWithBinary") ? org.jocl.CL.CL_INVALID_BINARY : 0;
         });
+        try (Clpool clpool = open()) {
+            result[0] = clpool.adaptiveMaxPool2d(X, SIZE);
+        } finally {
+            Cl.clearFaults();
+        }
+        assertTrue(calls.indexOf("clCreateProgramWithBinary") >= 0
+                && calls.indexOf("clCreateProgramWithSource") > calls.indexOf("clCreateProgramWithBinary"),
+                "the refused binary is rebuilt from source: " + calls);
         TensorAssert.assertBitExact(TestDevices.java().adaptiveMaxPool2d(X, SIZE).values(), result[0].values(),
                 "after the device refused the cached binary");
         assertEquals(1, entries().size());
