@@ -96,9 +96,7 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(op, "op");
         requireOpen();
-        requireFloatingPoint(input.dtype());
-        PoolPlan plan = PoolPlan.of(input.shape(), op);
-        requirePoolableLayout(input.layout(), plan);
+        PoolPlan plan = poolablePlan(input.shape(), input.dtype(), input.layout(), op);
         int n = plan.outputArrayLength();
         if (input.dtype() != DType.FLOAT32 || input.layout() != Layout.CONTIGUOUS) {
             // Results in the input's dtype and layout, as PyTorch's (its suggest_memory_format).
@@ -284,9 +282,7 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(op, "op");
         requireOpen();
-        requireFloatingPoint(input.dtype());
-        PoolPlan plan = PoolPlan.of(input.shape(), op);
-        requirePoolableLayout(input.layout(), plan);
+        PoolPlan plan = poolablePlan(input.shape(), input.dtype(), input.layout(), op);
         return backend.pool(plan, input);
     }
 
@@ -340,7 +336,6 @@ public final class Clpool implements AutoCloseable {
         return backend.isOpenCl();
     }
 
-
     private static void requireFloatingPoint(DType dtype) {
         if (!dtype.isFloatingPoint()) {
             throw new IllegalArgumentException("input: dtype " + dtype + " is not supported; expected float16, bfloat16,"
@@ -348,13 +343,19 @@ public final class Clpool implements AutoCloseable {
         }
     }
 
-    /** Channels last pools a batched input only: (N, C, H, W) for 2-d, (N, C, D, H, W) for 3-d. */
-    private static void requirePoolableLayout(Layout layout, PoolPlan plan) {
-        int spatial = plan.op().spatialRank();
-        if (layout == Layout.CHANNELS_LAST && plan.inputShape().rank() != spatial + 2) {
-            throw new IllegalArgumentException("input: " + plan.op().torchName() + " of a channels_last tensor needs a batched "
-                    + (spatial + 2) + "-d input, got shape " + plan.inputShape());
+    /**
+     * The plan of one pooling of an input of this shape, dtype and layout, host or device: floating point only, and
+     * channels last pools a batched input only: (N, C, H, W) for 2-d, (N, C, D, H, W) for 3-d.
+     */
+    private static PoolPlan poolablePlan(Shape shape, DType dtype, Layout layout, AdaptivePool op) {
+        requireFloatingPoint(dtype);
+        PoolPlan plan = PoolPlan.of(shape, op);
+        int spatial = op.spatialRank();
+        if (layout == Layout.CHANNELS_LAST && shape.rank() != spatial + 2) {
+            throw new IllegalArgumentException("input: " + op.torchName() + " of a channels_last tensor needs a batched "
+                    + (spatial + 2) + "-d input, got shape " + shape);
         }
+        return plan;
     }
 
     /** The backend this Clpool runs on, e.g. to ask an {@link dev.clpool.opencl.OpenClBackend} which kernel a plan gets. */
