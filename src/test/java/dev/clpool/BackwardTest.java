@@ -20,9 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -115,10 +113,6 @@ class BackwardTest {
         return new Case(number, op, shape, x, g, outShape, TorchOps.backward(mode, x, torchShape, size, g));
     }
 
-    static Stream<Named<TestDevices.EngineSource>> engines() {
-        return TestDevices.engines();
-    }
-
     /** The gradient on {@code clpool}: for max, from the indices of its own forward pass. */
     static Tensor gradient(Clpool clpool, AdaptivePool op, long[] shape, float[] x, float[] g, long[] outShape) {
         Shape input = Shape.of(shape);
@@ -131,7 +125,7 @@ class BackwardTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void randomCasesMatchPyTorchAutograd(TestDevices.EngineSource engine) {
         Clpool clpool = engine.get();
         int exact = 0;
@@ -194,7 +188,7 @@ class BackwardTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void randomCasesEqualTheScatterOfTheDefinition(TestDevices.EngineSource engine) {
         Clpool clpool = engine.get();
         Clpool java = TestDevices.java();
@@ -270,7 +264,7 @@ class BackwardTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void byHand(TestDevices.EngineSource engine) {
         Clpool c = engine.get();
         // 5 -> 3 bins [0,2) [1,4) [3,5): cell 1 gets 6/2 + 9/3, cell 3 gets 9/3 + 4/2.

@@ -15,9 +15,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -158,10 +156,6 @@ class OpenClVsJavaTest {
 
     // ---------------------------------------------------------------- the max rule, by hand, on both paths
 
-    static Stream<Named<TestDevices.EngineSource>> engines() {
-        return TestDevices.engines();
-    }
-
     static final float NAN = Float.NaN;
     static final float INF = Float.POSITIVE_INFINITY;
 
@@ -184,7 +178,7 @@ class OpenClVsJavaTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void nanWinsAndTheIndexEndsOnTheLastNaN(TestDevices.EngineSource engine) {
         Clpool c = engine.get();
         assertMax(maxRow(c, 1, 1, NAN, 3, NAN, 2), new float[] {NAN}, new long[] {3}, "1 NaN 3 NaN 2");
@@ -200,7 +194,7 @@ class OpenClVsJavaTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void tiesKeepTheFirstAndSignedZerosKeepTheFirstZero(TestDevices.EngineSource engine) {
         Clpool c = engine.get();
         assertMax(maxRow(c, 1, 5, 1, 5, 2), new float[] {5}, new long[] {0}, "5 1 5 2");
@@ -215,7 +209,7 @@ class OpenClVsJavaTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void allNegativeInfinityBinGivesItsFirstIndex(TestDevices.EngineSource engine) {
         Clpool c = engine.get();
         assertMax(maxRow(c, 1, -INF, -INF, -INF), new float[] {-INF}, new long[] {0}, "all -inf");
@@ -231,7 +225,7 @@ class OpenClVsJavaTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void indicesAreWithinThePlane(TestDevices.EngineSource engine) {
         Clpool c = engine.get();
         // Two planes of 3x4 with NaN at (0,1) and (2,0): the last NaN is h*W+w = 8 in both planes, not 20.
@@ -264,7 +258,7 @@ class OpenClVsJavaTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void averagesByHand(TestDevices.EngineSource engine) {
         Clpool c = engine.get();
         // 5 -> 3 bins [0,2) [1,4) [3,5).

@@ -22,9 +22,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -245,10 +243,6 @@ class Pool1d3dTest {
         }
     }
 
-    static Stream<Named<TestDevices.EngineSource>> engines() {
-        return TestDevices.engines();
-    }
-
     /**
      * A 1x1 average against PyTorch's mean(), which sums in another order: within float32 tolerance,
      * except for planes whose magnitudes add up past FLT_MAX, where one order overflows (or meets inf
@@ -270,7 +264,7 @@ class Pool1d3dTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void randomShapesMatchPyTorch(TestDevices.EngineSource engine) {
         Clpool clpool = engine.get();
         for (Case k : cases) {
@@ -400,7 +394,7 @@ class Pool1d3dTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void indicesAreFlatWithinTheVolume(TestDevices.EngineSource engine) {
         Clpool c = engine.get();
         // Two planes of 2x3x4: the maximum at (d, h, w) = (1, 2, 3) and (0, 1, 2) has index 23 and 6.

@@ -19,9 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,10 +36,6 @@ class PyramidTest {
     @BeforeAll
     static void seed() {
         seed = Seeds.seed("PyramidTest");
-    }
-
-    static Stream<Named<TestDevices.EngineSource>> engines() {
-        return TestDevices.engines();
     }
 
     static int between(Random r, int lo, int hi) {
@@ -97,7 +91,7 @@ class PyramidTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void everyLevelIsThePoolingToItsSizeBitForBit(TestDevices.EngineSource engine) {
         Clpool clpool = engine.get();
         Clpool java = TestDevices.java();
@@ -187,7 +181,7 @@ class PyramidTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void pspNetsPyramidMatchesPyTorch(TestDevices.EngineSource engine) {
         Clpool clpool = engine.get();
         Random r = new Random(seed ^ 0x959);

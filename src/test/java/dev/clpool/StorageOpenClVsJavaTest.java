@@ -156,12 +156,8 @@ class StorageOpenClVsJavaTest {
         }
     }
 
-    static Stream<Named<TestDevices.EngineSource>> engines() {
-        return TestDevices.engines();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void deviceTensorsKeepTheirDtypeAndLayout(TestDevices.EngineSource engine) {
         Clpool clpool = engine.get();
         Clpool java = TestDevices.java();
@@ -199,7 +195,7 @@ class StorageOpenClVsJavaTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void largeFloat16BinsAverageToAFiniteValue(TestDevices.EngineSource engine) {
         // 100 x 100 cells of 65504, the largest float16: a float16 sum would overflow at the second cell
         // (PyTorch's old infinity bug); summed in float32, the average is the largest float16 again.

@@ -14,9 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -161,12 +159,8 @@ class StorageTorchDifferentialTest {
         };
     }
 
-    static Stream<Named<TestDevices.EngineSource>> engines() {
-        return TestDevices.engines();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void everyDtypeAndLayoutMatchesPyTorch(TestDevices.EngineSource engine) {
         Clpool clpool = engine.get();
         int exactAverages = 0;

@@ -17,9 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -212,12 +210,8 @@ class TorchDifferentialTest {
         System.out.println("[TorchDifferentialTest] " + cases.size() + " cases, features " + seen);
     }
 
-    static Stream<Named<TestDevices.EngineSource>> engines() {
-        return TestDevices.engines();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void randomShapesMatchPyTorch(TestDevices.EngineSource engine) {
         Clpool clpool = engine.get();
         for (Case k : cases) {

@@ -275,12 +275,8 @@ class BigInputTest {
 
     // ---------------------------------------------------------------- absurd output sizes
 
-    static Stream<Named<TestDevices.EngineSource>> engines() {
-        return TestDevices.engines();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void anOutputSizeOf0x3FFFFFFFFFFFFFFFIsRefusedAtOnceNamingTheCountAndAllocatingNothing(TestDevices.EngineSource engine) {
         Clpool clpool = engine.get();
         Tensor x = Workload.hostile(new Random(6), 1, 1, 4, 4);

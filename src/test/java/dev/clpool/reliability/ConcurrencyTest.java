@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,10 +33,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConcurrencyTest {
     static final int THREADS = 8;
     static final int CALLS_PER_THREAD = Slow.pick(500, 5000);
-
-    static Stream<Named<TestDevices.EngineSource>> engines() {
-        return TestDevices.engines();
-    }
 
     /** The calls of one concurrent run and their single-threaded results. */
     record Run(List<Job> jobs, int[][] calls, Outcome[] expected, Map<Thread, Integer> poolingsPerThread,
@@ -144,7 +138,7 @@ class ConcurrencyTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("engines")
+    @MethodSource(TestDevices.ENGINES)
     void eightThreadsOnOneEngineGiveTheSingleThreadedResults(TestDevices.EngineSource engine) throws Exception {
         Clpool clpool = engine.get();
         long seed = Seeds.seed("ConcurrencyTest");

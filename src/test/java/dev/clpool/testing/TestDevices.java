@@ -64,6 +64,9 @@ public final class TestDevices {
         return openCl;
     }
 
+    /** {@code @MethodSource(TestDevices.ENGINES)}: a parameterized test runs on {@link #engines()}. */
+    public static final String ENGINES = "dev.clpool.testing.TestDevices#engines";
+
     /** Both paths, for parameterized tests; the OpenCL one skips (or fails in CI) when missing. */
     public static Stream<Named<EngineSource>> engines() {
         return Stream.of(Named.of("java", TestDevices::java), Named.of("opencl", TestDevices::openCl));
