@@ -2,10 +2,12 @@ package dev.clpool.cli;
 
 import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.opencl.OpenClDevices;
+import dev.clpool.opencl.OpenClLoader;
 import dev.clpool.opencl.OpenClUnavailableException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "devices", usageHelpAutoWidth = true,
         description = {
             "Lists the OpenCL platforms and devices (name, type, vendor, version, compute units, global memory, "
-                    + "largest allocation, local memory) and marks with * the one that --device auto and opencl pick. "
+                    + "largest allocation, local memory), marks with * the one that --device auto and opencl pick, and "
+                    + "names the OpenCL library loaded (see -Dclpool.opencl.library). "
                     + "Any device can be named with --device P:D or part of its name.",
             "Without OpenCL it says what is missing and how to install it, and still exits 0: the Java path "
                     + "(--device cpu) always works.",
@@ -28,6 +31,11 @@ final class DevicesCommand implements Callable<Integer> {
         List<DeviceInfo> list();
 
         DeviceInfo automaticChoice();
+
+        /** The OpenCL library in use, once {@link #list()} has loaded one. */
+        default Optional<OpenClLoader.Library> library() {
+            return OpenClLoader.current();
+        }
     }
 
     private static final Inventory OPENCL = new Inventory() {
@@ -81,6 +89,7 @@ final class DevicesCommand implements Callable<Integer> {
         }
         table.print(out, "");
         out.println("* automatic choice (--device auto or opencl): " + automatic.describe());
+        inventory.library().ifPresent(l -> out.println("OpenCL library: " + l));
         out.println("Also available: --device cpu, the Java path.");
         return ExitCodes.OK;
     }

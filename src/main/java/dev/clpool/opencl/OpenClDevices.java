@@ -2,8 +2,6 @@ package dev.clpool.opencl;
 
 import dev.clpool.DeviceSelector;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -70,12 +68,13 @@ public final class OpenClDevices {
     }
 
     static List<ClDevice> discover() {
+        OpenClLoader.Library library = OpenClLoader.load();
         cl_platform_id[] platforms;
         try {
             platforms = platforms();
         } catch (LinkageError | UnsupportedOperationException e) {
-            throw new OpenClUnavailableException("the OpenCL loader library could not be loaded ("
-                    + e.getMessage() + "); " + loaderHint(), e);
+            throw new OpenClUnavailableException("JOCL could not use the OpenCL library " + library + " ("
+                    + e.getMessage() + "); " + OpenClUnavailableException.INSTALL_HINT, e);
         }
         if (platforms.length == 0) {
             throw new OpenClUnavailableException("OpenCL is installed but reports no platform; "
@@ -95,17 +94,6 @@ public final class OpenClDevices {
                     + OpenClUnavailableException.INSTALL_HINT);
         }
         return devices;
-    }
-
-    /** JOCL opens {@code libOpenCL.so}, which runtime-only installs lack: say so when only {@code .so.1} is there. */
-    private static String loaderHint() {
-        for (String dir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib")) {
-            if (Files.exists(Path.of(dir, "libOpenCL.so.1")) && !Files.exists(Path.of(dir, "libOpenCL.so"))) {
-                return "JOCL opens libOpenCL.so but only " + dir + "/libOpenCL.so.1 is installed: install "
-                        + "ocl-icd-opencl-dev (Debian/Ubuntu) or link libOpenCL.so to libOpenCL.so.1";
-            }
-        }
-        return OpenClUnavailableException.INSTALL_HINT;
     }
 
     private static cl_platform_id[] platforms() {

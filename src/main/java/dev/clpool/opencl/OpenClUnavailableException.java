@@ -9,7 +9,7 @@ public final class OpenClUnavailableException extends RuntimeException {
 
     /** How to get a working OpenCL on a machine without one, for messages. */
     public static final String INSTALL_HINT = "install an OpenCL driver and loader (Debian/Ubuntu, for the CPU: "
-            + "apt-get install pocl-opencl-icd ocl-icd-opencl-dev; for a GPU, its vendor's driver)";
+            + "apt-get install pocl-opencl-icd ocl-icd-libopencl1; for a GPU, its vendor's driver)";
 
     public OpenClUnavailableException(String message) {
         super(message);

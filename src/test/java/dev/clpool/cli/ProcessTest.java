@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clpool.Shape;
 import dev.clpool.npy.Npy;
+import dev.clpool.opencl.OpenClLoader;
 import dev.clpool.opencl.OpenClUnavailableException;
 import dev.clpool.testing.TestDevices;
 import java.nio.file.Files;
@@ -75,6 +76,34 @@ class ProcessTest {
 
         Cli.process(env, "compare", "--mode", "avg", "--output-size", "7", "--input", Cli.archive(), "--key", "seed_avg_7__x")
                 .failsWithOneLine(ExitCodes.FAILED, "OpenCL");
+    }
+
+    @Test
+    void withoutALoaderLibraryNothingButOneWarningReachesStderr() throws Exception {
+        Map<String, String> env = Map.of(OpenClLoader.ENVIRONMENT, dir.resolve("absent").resolve("libOpenCL.so.1").toString());
+        Cli.Result devices = Cli.process(env, "devices").succeeds();
+        assertTrue(devices.out().contains("OpenCL: not available: no OpenCL loader library could be loaded (tried "
+                + dir.resolve("absent") + "/libOpenCL.so.1 from " + OpenClLoader.ENVIRONMENT + ": "), devices.out());
+        assertEquals("", devices.err());
+
+        Cli.Result demo = Cli.process(env, "demo").succeeds();
+        assertEquals(1, demo.errLines().size(), "the WARN alone, no line from JOCL's native code: " + demo.err());
+        assertTrue(demo.errLines().get(0).startsWith("WARN  Clpool: OpenCL is not available, pooling on the Java path: "
+                + "no OpenCL loader library could be loaded"), demo.err());
+    }
+
+    @Test
+    void devicesNamesTheOpenClLibraryAndTheOverrideIsHonoured() throws Exception {
+        TestDevices.openCl();
+        Cli.Result found = Cli.process(Map.of(), "devices").succeeds();
+        String line = found.out().lines().filter(l -> l.startsWith("OpenCL library: ")).findFirst().orElseThrow(() ->
+                new AssertionError("no 'OpenCL library:' line in\n" + found.out()));
+        String file = line.substring("OpenCL library: ".length(), line.indexOf(" ("));
+        assertTrue(Files.isRegularFile(Path.of(file)) && Path.of(file).getFileName().toString().startsWith("libOpenCL.so"), line);
+
+        Cli.Result named = Cli.process(Map.of(OpenClLoader.ENVIRONMENT, file), "devices").succeeds();
+        assertTrue(named.out().contains("OpenCL library: " + file + " (" + file + " from " + OpenClLoader.ENVIRONMENT + ")"), named.out());
+        assertTrue(named.out().contains("* automatic choice"), named.out());
     }
 
     @Test
