@@ -27,7 +27,9 @@ final class SignalChainingLauncher {
                 || arguments.isEmpty() || !SignalChaining.poclRegistered()) {
             return;
         }
-        List<String> command = new ArrayList<>(List.of(java.get()));
+        // The flag keeps JDK 22+ from warning about native access when the CLI is run with -cp (java -jar has
+        // Enable-Native-Access in the manifest); JDK 17 accepts it too.
+        List<String> command = new ArrayList<>(List.of(java.get(), "--enable-native-access=ALL-UNNAMED"));
         command.addAll(List.of(arguments.get()));
         ProcessBuilder restart = new ProcessBuilder(command).inheritIO();
         restart.environment().put("LD_PRELOAD", SignalChaining.preloadWith(library.get()));

@@ -69,7 +69,9 @@ final class Cli {
      */
     static Result process(Map<String, String> env, String... args) throws IOException, InterruptedException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", classpath, Main.class.getName()));
+        // As a user on JDK 22+ runs a library that loads native code (the jar declares it in its manifest instead).
+        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+                Main.class.getName()));
         command.addAll(List.of(args));
         return exec(command, env);
     }

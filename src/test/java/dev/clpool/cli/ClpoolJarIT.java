@@ -27,6 +27,11 @@ class ClpoolJarIT {
         assertTrue(Files.isRegularFile(JAR), JAR + " is built by mvn package");
     }
 
+    /** The JVM's own warnings (JDK 22+ native access, JDK 24+ sun.misc.Unsafe) start with "WARNING:"; none may show. */
+    private static void noJvmWarnings(Cli.Result r) {
+        assertTrue(r.errLines().stream().noneMatch(l -> l.startsWith("WARNING:")), r.err());
+    }
+
     @Test
     void everySubcommandHasHelp() throws Exception {
         Cli.Result root = Cli.jar(JAR, "--help").succeeds();
@@ -44,7 +49,9 @@ class ClpoolJarIT {
     void poolsAndRefusesBadInput() throws Exception {
         Path x = Cli.golden(dir, "seed_avg_5x7__x");
         Path y = dir.resolve("y.npy");
-        Cli.jar(JAR, "pool", "--mode", "avg", "--output-size", "5,7", "--input", x.toString(), "--output", y.toString()).succeeds();
+        noJvmWarnings(Cli.jar(JAR, "pool", "--mode", "avg", "--output-size", "5,7", "--input", x.toString(), "--output",
+                y.toString()).succeeds());
+        noJvmWarnings(Cli.jar(JAR, "compare", "--mode", "max", "--output-size", "5,7", "--input", x.toString()).succeeds());
         assertEquals(Shape.of(1, 64, 5, 7), Npy.read(y).shape());
         Cli.jar(JAR, "pool", "--mode", "avg", "--output-size", "5,x", "--input", x.toString(), "--output", y.toString())
                 .failsWithOneLine(ExitCodes.BAD_INPUT, "--output-size");
@@ -54,7 +61,8 @@ class ClpoolJarIT {
     void demoDevicesAndPlanRun() throws Exception {
         Cli.Result demo = Cli.jar(JAR, "demo").succeeds();
         assertTrue(demo.out().contains("all 7 cases agree with the Java path"), demo.out());
-        Cli.jar(JAR, "devices").succeeds();
+        noJvmWarnings(demo);
+        noJvmWarnings(Cli.jar(JAR, "devices").succeeds());
         Path png = dir.resolve("bins.png");
         Cli.jar(JAR, "plan", "--input-size", "10,9", "--output-size", "7", "--png", png.toString()).succeeds();
         assertTrue(Files.size(png) > 0);
