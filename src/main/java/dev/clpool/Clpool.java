@@ -1,7 +1,22 @@
 package dev.clpool;
 
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.DevicePoolResult;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.op.PyramidPool;
+import dev.clpool.spi.Backend;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.cpu.JavaBackend;
+import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.opencl.OpenClBackend;
+import dev.clpool.opencl.OpenClDevices;
+import dev.clpool.opencl.OpenClOptions;
 import dev.clpool.opencl.OpenClUnavailableException;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
@@ -57,13 +72,24 @@ public final class Clpool implements AutoCloseable {
      * @throws OpenClUnavailableException when OpenCL, or the device asked for, is missing
      */
     public static Clpool open(DeviceSelector selector) {
+        return open(selector, OpenClOptions.defaults());
+    }
+
+    /**
+     * Opens a device with OpenCL settings of the caller's (a kernel to force, an allocation cap, the
+     * program cache); the Java path ignores them.
+     *
+     * @throws OpenClUnavailableException when OpenCL, or the device asked for, is missing
+     */
+    public static Clpool open(DeviceSelector selector, OpenClOptions options) {
         Objects.requireNonNull(selector, "selector");
+        Objects.requireNonNull(options, "options");
         if (selector instanceof DeviceSelector.Java) {
             return new Clpool(new JavaBackend());
         }
         if (selector instanceof DeviceSelector.Auto) {
             try {
-                return new Clpool(OpenClBackend.open(DeviceSelector.opencl()));
+                return new Clpool(OpenClBackend.open(OpenClDevices.automaticChoice(), options));
             } catch (OpenClUnavailableException e) {
                 if (FALLBACK_WARNED.compareAndSet(false, true)) {
                     LOG.warn("OpenCL is not available, pooling on the Java path: {}", e.getMessage());
@@ -73,7 +99,18 @@ public final class Clpool implements AutoCloseable {
                 return new Clpool(new JavaBackend());
             }
         }
-        return new Clpool(OpenClBackend.open(selector));
+        return new Clpool(OpenClBackend.open(openClDevice(selector), options));
+    }
+
+    /** The OpenCL device an explicit selector names. */
+    private static DeviceInfo openClDevice(DeviceSelector selector) {
+        if (selector instanceof DeviceSelector.Named named) {
+            return OpenClDevices.named(named.fragment());
+        }
+        if (selector instanceof DeviceSelector.Indexed ix) {
+            return OpenClDevices.indexed(ix.platform(), ix.device());
+        }
+        return OpenClDevices.automaticChoice();
     }
 
     /** A Clpool over a backend of the caller's; it is closed with the Clpool. */

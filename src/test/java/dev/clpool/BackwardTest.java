@@ -1,5 +1,14 @@
 package dev.clpool;
 
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.DevicePoolResult;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.spi.Backend;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -243,7 +252,7 @@ class BackwardTest {
         TestDevices.openCl();
         Clpool java = TestDevices.java();
         // An 8 KiB allocation cap: the 8 planes of 30x30 gradients go through the device two at a time.
-        try (Clpool cl = Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withMaxAllocationBytes(8192)))) {
+        try (Clpool cl = Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withMaxAllocationBytes(8192))) {
             Random r = new Random(seed ^ 0xc4);
             long[] shape = {2, 4, 30, 30};
             float[] x = new float[7200];

@@ -1,5 +1,7 @@
 package dev.clpool;
 
+import dev.clpool.op.OutputSize;
+import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

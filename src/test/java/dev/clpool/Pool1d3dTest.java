@@ -1,5 +1,11 @@
 package dev.clpool;
 
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -360,7 +366,7 @@ class Pool1d3dTest {
         Clpool java = TestDevices.java();
         Random r = new Random(seed ^ 0x1d3d);
         for (KernelChoice kernel : new KernelChoice[] {KernelChoice.AUTO, KernelChoice.CELL, KernelChoice.PLANES, KernelChoice.TILED}) {
-            try (Clpool cl = Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withKernel(kernel)))) {
+            try (Clpool cl = Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withKernel(kernel))) {
                 for (int k = 0; k < 40; k++) {
                     int rank = r.nextBoolean() ? 1 : 3;
                     Data data = Data.values()[r.nextInt(Data.values().length)];

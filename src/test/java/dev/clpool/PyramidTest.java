@@ -1,5 +1,11 @@
 package dev.clpool;
 
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.op.PyramidPool;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -136,7 +142,7 @@ class PyramidTest {
         };
         for (Object[] e : expectations) {
             KernelChoice kernel = (KernelChoice) e[0];
-            try (Clpool cl = Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withKernel(kernel)))) {
+            try (Clpool cl = Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withKernel(kernel))) {
                 OpenClBackend backend = (OpenClBackend) cl.backend();
                 if (e[1] != null) {
                     assertEquals(e[1], backend.pyramidMethodFor(PyramidPlan.of(small.shape(), psp)), kernel + ", a 16x16 plane");
@@ -171,7 +177,7 @@ class PyramidTest {
         Clpool java = TestDevices.java();
         // An 8 KiB cap: 40 planes of 12x12 and their 1 + 36 + 144 + 4 output cells go through in chunks of
         // 11 planes (avg) or 5 (max, with int64 indices).
-        try (Clpool cl = Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withMaxAllocationBytes(8192)))) {
+        try (Clpool cl = Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withMaxAllocationBytes(8192))) {
             Random r = new Random(seed ^ 0xc0);
             Tensor x = randomInput(r, new long[] {4, 10, 12, 12});
             for (PyramidPool p : List.of(PyramidPool.avg2d(1, 6, 12, 2), PyramidPool.max2d(true, 1, 6, 12, 2))) {

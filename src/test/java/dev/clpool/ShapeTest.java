@@ -1,5 +1,6 @@
 package dev.clpool;
 
+import dev.clpool.tensor.Shape;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

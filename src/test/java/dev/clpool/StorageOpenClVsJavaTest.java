@@ -1,5 +1,15 @@
 package dev.clpool;
 
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.DevicePoolResult;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Float16;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,8 +60,8 @@ class StorageOpenClVsJavaTest {
 
     static Clpool forced(KernelChoice k) {
         TestDevices.openCl(); // skips without OpenCL, fails in CI
-        return FORCED.computeIfAbsent(k, c -> Clpool.using(OpenClBackend.open(DeviceSelector.opencl(),
-                c == KernelChoice.AUTO ? OpenClOptions.defaults() : OpenClOptions.defaults().withKernel(c))));
+        return FORCED.computeIfAbsent(k, c -> Clpool.open(DeviceSelector.opencl(),
+                c == KernelChoice.AUTO ? OpenClOptions.defaults() : OpenClOptions.defaults().withKernel(c)));
     }
 
     static final float[] HOSTILE = {Float.NaN, Float.intBitsToFloat(0xffc00001), Float.POSITIVE_INFINITY,
@@ -131,7 +141,7 @@ class StorageOpenClVsJavaTest {
         Clpool java = TestDevices.java();
         Random r = new Random(seed ^ 0xc4a);
         // 1 KiB allocations: a few planes (or one batch element) per chunk.
-        try (Clpool small = Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withMaxAllocationBytes(1024)))) {
+        try (Clpool small = Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withMaxAllocationBytes(1024))) {
             for (DType dtype : DTYPES) {
                 Tensor x = input(r, dtype, new long[] {5, 3, 6, 7});
                 for (Layout layout : Layout.values()) {
@@ -234,7 +244,7 @@ class StorageOpenClVsJavaTest {
                 AdaptivePool.max2d(OutputSize.of(14), true)), DType.FLOAT64, Layout.CHANNELS_LAST), "identity with indices");
         assertEquals(backend.kernelFor(pool), backend.kernelFor(pool, DType.FLOAT32, Layout.CONTIGUOUS));
         // float64 never tiles: the tiled kernel's local memory holds floats.
-        try (Clpool tiled = Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withKernel(KernelChoice.TILED)))) {
+        try (Clpool tiled = Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withKernel(KernelChoice.TILED))) {
             OpenClBackend t = (OpenClBackend) tiled.backend();
             assertEquals(KernelChoice.TILED, t.kernelFor(pool, DType.FLOAT16, Layout.CONTIGUOUS));
             assertTrue(t.kernelFor(pool, DType.FLOAT64, Layout.CONTIGUOUS) != KernelChoice.TILED);

@@ -1,14 +1,14 @@
 package dev.clpool.bench;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.DType;
-import dev.clpool.DevicePoolResult;
-import dev.clpool.DeviceTensor;
-import dev.clpool.Layout;
-import dev.clpool.PoolMode;
-import dev.clpool.PoolResult;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DType;
+import dev.clpool.op.DevicePoolResult;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Layout;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.plan.PoolPlan;
 import java.util.ArrayList;

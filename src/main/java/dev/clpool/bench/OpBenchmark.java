@@ -1,13 +1,13 @@
 package dev.clpool.bench;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolMode;
-import dev.clpool.PoolResult;
-import dev.clpool.PyramidPool;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.op.PyramidPool;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.plan.PyramidPlan;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package dev.clpool.cli;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.DType;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolMode;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DType;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.plan.BackwardPlan;
 import java.nio.file.Path;
 import java.util.Arrays;

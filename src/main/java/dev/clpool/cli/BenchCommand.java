@@ -1,12 +1,12 @@
 package dev.clpool.cli;
 
 import dev.clpool.Clpool;
-import dev.clpool.DType;
-import dev.clpool.Layout;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Layout;
 import dev.clpool.DeviceSelector;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolMode;
-import dev.clpool.Shape;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.tensor.Shape;
 import dev.clpool.bench.BenchCase;
 import dev.clpool.bench.BenchChart;
 import dev.clpool.bench.BenchReport;
@@ -308,7 +308,7 @@ final class BenchCommand implements Callable<Integer> {
             return Clpool.open(selector);
         }
         DeviceSelector openCl = selector instanceof DeviceSelector.Auto ? DeviceSelector.opencl() : selector;
-        return Clpool.using(OpenClBackend.open(openCl, OpenClOptions.defaults().withKernel(choice)));
+        return Clpool.open(openCl, OpenClOptions.defaults().withKernel(choice));
     }
 
     private static String transferRates(List<Clpool> devices) {

@@ -1,13 +1,13 @@
 package dev.clpool.cli;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.DType;
+import dev.clpool.tensor.DType;
 import dev.clpool.DeviceSelector;
-import dev.clpool.PoolMode;
-import dev.clpool.PoolResult;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

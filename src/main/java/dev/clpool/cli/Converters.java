@@ -1,9 +1,9 @@
 package dev.clpool.cli;
 
 import dev.clpool.DeviceSelector;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolMode;
-import dev.clpool.Shape;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.tensor.Shape;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

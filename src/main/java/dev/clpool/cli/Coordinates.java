@@ -1,6 +1,6 @@
 package dev.clpool.cli;
 
-import dev.clpool.Shape;
+import dev.clpool.tensor.Shape;
 
 /** Turns a flat C-order position into coordinates, for pointing at an element in messages. */
 final class Coordinates {

@@ -1,12 +1,12 @@
 package dev.clpool.cli;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
 import dev.clpool.DeviceSelector;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolResult;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.bench.BenchInputs;
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.clpool.cli;
 
-import dev.clpool.DType;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Tensor;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 package dev.clpool.cli;
 
-import dev.clpool.OutputSize;
+import dev.clpool.op.OutputSize;
 import dev.clpool.plan.AxisBins;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;

@@ -1,11 +1,11 @@
 package dev.clpool.cli;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.PoolMode;
-import dev.clpool.PoolResult;
-import dev.clpool.Tensor;
-import dev.clpool.PyramidPool;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Tensor;
+import dev.clpool.op.PyramidPool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package dev.clpool.cli;
 
-import dev.clpool.PoolMode;
-import dev.clpool.PoolResult;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 
 /**
  * A pooling result against a reference, PyTorch's way: averages within a tolerance, maxima bit-exact,

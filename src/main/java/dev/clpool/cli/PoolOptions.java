@@ -1,10 +1,10 @@
 package dev.clpool.cli;
 
-import dev.clpool.AdaptivePool;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolMode;
-import dev.clpool.PyramidPool;
-import dev.clpool.Shape;
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PyramidPool;
+import dev.clpool.tensor.Shape;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.clpool.cli;
 
-import dev.clpool.DType;
-import dev.clpool.Layout;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Tensor;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;

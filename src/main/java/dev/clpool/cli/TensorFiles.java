@@ -1,7 +1,7 @@
 package dev.clpool.cli;
 
-import dev.clpool.DType;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.io.AtomicFiles;
 import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;

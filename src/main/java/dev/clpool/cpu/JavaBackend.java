@@ -1,11 +1,11 @@
 package dev.clpool.cpu;
 
-import dev.clpool.Backend;
-import dev.clpool.DType;
-import dev.clpool.DevicePoolResult;
-import dev.clpool.DeviceTensor;
-import dev.clpool.Tensor;
-import dev.clpool.PoolMode;
+import dev.clpool.spi.Backend;
+import dev.clpool.tensor.DType;
+import dev.clpool.op.DevicePoolResult;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Tensor;
+import dev.clpool.op.PoolMode;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
@@ -47,7 +47,7 @@ public final class JavaBackend implements Backend {
     /** Any floating-point dtype and layout; see {@link StoragePools}. */
     @Override
     public void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices) {
-        if (input.dtype() == DType.FLOAT32 && input.layout() == dev.clpool.Layout.CONTIGUOUS) {
+        if (input.dtype() == DType.FLOAT32 && input.layout() == dev.clpool.tensor.Layout.CONTIGUOUS) {
             pool(plan, input.floats(), values.floats(), indices == null ? null : indices.int64s());
         } else {
             StoragePools.pool(this, plan, input, values, indices);

@@ -1,9 +1,9 @@
 package dev.clpool.cpu;
 
-import dev.clpool.DType;
-import dev.clpool.DeviceTensor;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A "device" tensor of the Java path: a private copy on the heap. */
@@ -35,7 +35,7 @@ final class JavaTensor implements DeviceTensor {
     }
 
     @Override
-    public dev.clpool.Layout layout() {
+    public dev.clpool.tensor.Layout layout() {
         return data.layout();
     }
 
@@ -47,6 +47,6 @@ final class JavaTensor implements DeviceTensor {
     @Override
     public String toString() {
         return "DeviceTensor" + data.shape() + " " + data.dtype()
-                + (data.layout() == dev.clpool.Layout.CONTIGUOUS ? "" : " " + data.layout()) + " on the Java path";
+                + (data.layout() == dev.clpool.tensor.Layout.CONTIGUOUS ? "" : " " + data.layout()) + " on the Java path";
     }
 }

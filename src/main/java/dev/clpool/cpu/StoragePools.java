@@ -1,11 +1,11 @@
 package dev.clpool.cpu;
 
-import dev.clpool.BFloat16;
-import dev.clpool.DType;
-import dev.clpool.Float16;
-import dev.clpool.Layout;
-import dev.clpool.PoolMode;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.BFloat16;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Float16;
+import dev.clpool.tensor.Layout;
+import dev.clpool.op.PoolMode;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
 import java.util.stream.IntStream;

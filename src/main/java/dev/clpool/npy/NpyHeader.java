@@ -1,7 +1,7 @@
 package dev.clpool.npy;
 
-import dev.clpool.DType;
-import dev.clpool.Shape;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Shape;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.clpool.npy;
 
-import dev.clpool.Tensor;
+import dev.clpool.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

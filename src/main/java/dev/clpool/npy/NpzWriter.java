@@ -1,6 +1,6 @@
 package dev.clpool.npy;
 
-import dev.clpool.Tensor;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.io.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;

@@ -1,6 +1,6 @@
 package dev.clpool.opencl;
 
-import dev.clpool.PoolMode;
+import dev.clpool.op.PoolMode;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;

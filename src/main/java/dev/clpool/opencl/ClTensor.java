@@ -1,9 +1,9 @@
 package dev.clpool.opencl;
 
-import dev.clpool.DType;
-import dev.clpool.DeviceTensor;
-import dev.clpool.Layout;
-import dev.clpool.Shape;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Shape;
 
 /**
  * A tensor in an OpenCL buffer of one {@link OpenClBackend}, valid while the session that holds it

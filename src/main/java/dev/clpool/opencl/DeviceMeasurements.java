@@ -1,8 +1,8 @@
 package dev.clpool.opencl;
 
-import dev.clpool.AdaptivePool;
-import dev.clpool.OutputSize;
-import dev.clpool.Shape;
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.OutputSize;
+import dev.clpool.tensor.Shape;
 import dev.clpool.plan.PoolPlan;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

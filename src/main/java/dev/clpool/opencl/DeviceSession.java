@@ -1,6 +1,6 @@
 package dev.clpool.opencl;
 
-import dev.clpool.DType;
+import dev.clpool.tensor.DType;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.clpool.opencl;
 
-import dev.clpool.Tensor;
+import dev.clpool.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.stream.IntStream;

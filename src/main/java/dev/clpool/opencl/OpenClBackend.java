@@ -1,13 +1,12 @@
 package dev.clpool.opencl;
 
-import dev.clpool.Backend;
-import dev.clpool.DType;
-import dev.clpool.DevicePoolResult;
-import dev.clpool.DeviceSelector;
-import dev.clpool.DeviceTensor;
-import dev.clpool.Layout;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.spi.Backend;
+import dev.clpool.tensor.DType;
+import dev.clpool.op.DevicePoolResult;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
@@ -46,26 +45,21 @@ public final class OpenClBackend implements Backend {
         this.session = session;
     }
 
-    /** {@link #open(DeviceSelector, OpenClOptions)} with {@link OpenClOptions#defaults()}. */
-    public static OpenClBackend open(DeviceSelector selector) {
-        return open(selector, OpenClOptions.defaults());
-    }
-
     /**
-     * Opens the device {@code selector} names ({@code auto} and {@code opencl} pick the first GPU, else
-     * any device) and builds the kernels for it, or loads them from the program cache.
+     * Opens {@code device} (one that {@link OpenClDevices} reported) and builds the kernels for it, or
+     * loads them from the program cache.
      *
-     * @throws OpenClUnavailableException when OpenCL or the named device is missing
+     * @throws OpenClUnavailableException when the device is gone
      * @throws ProgramBuildException when the kernels do not build
      */
-    public static OpenClBackend open(DeviceSelector selector, OpenClOptions options) {
-        ClDevice device = OpenClDevices.select(selector);
-        if (SignalChaining.isPocl(device.info()) && !SignalChaining.active() && CHAINING_WARNED.compareAndSet(false, true)) {
+    public static OpenClBackend open(DeviceInfo device, OpenClOptions options) {
+        ClDevice handles = OpenClDevices.handles(device);
+        if (SignalChaining.isPocl(device) && !SignalChaining.active() && CHAINING_WARNED.compareAndSet(false, true)) {
             LOG.warn("PoCL's LLVM replaces the JVM's SIGSEGV handler and the JVM can crash under load; start it with "
                     + "LD_PRELOAD={} (signal chaining) to prevent that",
                     SignalChaining.library().map(Path::toString).orElse("$JAVA_HOME/lib/libjsig.so"));
         }
-        return new OpenClBackend(device, options, DeviceSession.open(device, options));
+        return new OpenClBackend(handles, options, DeviceSession.open(handles, options));
     }
 
     /** What the device reports of itself. */

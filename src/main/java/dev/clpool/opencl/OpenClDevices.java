@@ -1,6 +1,5 @@
 package dev.clpool.opencl;
 
-import dev.clpool.DeviceSelector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,7 +10,7 @@ import org.jocl.Sizeof;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 
-/** Finds the OpenCL devices of this machine and picks one for a {@link DeviceSelector}. */
+/** Finds the OpenCL devices of this machine: all of them, the automatic choice, by name or by index. */
 public final class OpenClDevices {
     private OpenClDevices() {
     }
@@ -39,20 +38,35 @@ public final class OpenClDevices {
         return automatic(discover()).info();
     }
 
-    static ClDevice select(DeviceSelector selector) {
+    /**
+     * The first device whose name contains {@code fragment}, ignoring case.
+     *
+     * @throws OpenClUnavailableException when OpenCL is missing or no device matches, listing the devices
+     */
+    public static DeviceInfo named(String fragment) {
         List<ClDevice> all = discover();
-        if (selector instanceof DeviceSelector.Named named) {
-            return all.stream().filter(d -> d.info().nameContains(named.fragment())).findFirst()
-                    .orElseThrow(() -> new OpenClUnavailableException("no OpenCL device's name contains '"
-                            + named.fragment() + "'; devices: " + names(all)));
-        }
-        if (selector instanceof DeviceSelector.Indexed ix) {
-            return all.stream().filter(d -> d.info().platformIndex() == ix.platform() && d.info().deviceIndex() == ix.device())
-                    .findFirst()
-                    .orElseThrow(() -> new OpenClUnavailableException("no OpenCL device " + ix.platform() + ":"
-                            + ix.device() + "; devices: " + names(all)));
-        }
-        return automatic(all);
+        return all.stream().filter(d -> d.info().nameContains(fragment)).findFirst().map(ClDevice::info)
+                .orElseThrow(() -> new OpenClUnavailableException("no OpenCL device's name contains '" + fragment
+                        + "'; devices: " + names(all)));
+    }
+
+    /**
+     * Device {@code device} of platform {@code platform}, as {@code clpool devices} numbers them.
+     *
+     * @throws OpenClUnavailableException when OpenCL is missing or there is no such device, listing the devices
+     */
+    public static DeviceInfo indexed(int platform, int device) {
+        List<ClDevice> all = discover();
+        return all.stream().filter(d -> d.info().platformIndex() == platform && d.info().deviceIndex() == device)
+                .findFirst().map(ClDevice::info)
+                .orElseThrow(() -> new OpenClUnavailableException("no OpenCL device " + platform + ":" + device
+                        + "; devices: " + names(all)));
+    }
+
+    /** The handles of a device {@link #list()} reported. */
+    static ClDevice handles(DeviceInfo info) {
+        return discover().stream().filter(d -> d.info().index().equals(info.index())).findFirst()
+                .orElseThrow(() -> new OpenClUnavailableException("OpenCL device " + info.describe() + " is gone"));
     }
 
     private static ClDevice automatic(List<ClDevice> all) {

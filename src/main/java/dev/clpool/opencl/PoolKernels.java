@@ -1,6 +1,6 @@
 package dev.clpool.opencl;
 
-import dev.clpool.PoolMode;
+import dev.clpool.op.PoolMode;
 import dev.clpool.plan.PoolPlan;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.clpool.opencl;
 
-import dev.clpool.Version;
 import dev.clpool.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compiled programs kept on disk, so that a fresh JVM reaches its first result without recompiling.
- * An entry is keyed by a hash of the source, the build options, the platform, device, device version,
- * driver version and clpool's version; it is written atomically and carries its length and CRC, so a
+ * An entry is keyed by a hash of the entry format, the source, the build options, the platform, device,
+ * device version and driver version (a new clpool with the same kernel source reuses the entry); it is written atomically and carries its length and CRC, so a
  * torn or corrupt entry is detected, deleted and rebuilt. A device that refuses a binary gets a build
  * from source too.
  */
@@ -67,7 +66,7 @@ final class ProgramCache {
     static String key(DeviceInfo device, String source, String options) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {"clpool " + Version.get(), source, options, device.platformName(),
+            for (String part : new String[] {new String(MAGIC, StandardCharsets.US_ASCII), source, options, device.platformName(),
                     device.name(), device.vendor(), device.version(), device.driverVersion()}) {
                 sha.update(part.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);

@@ -1,6 +1,6 @@
 package dev.clpool.opencl;
 
-import dev.clpool.DType;
+import dev.clpool.tensor.DType;
 
 /**
  * The pooling program of each storage type: the same kernel sources, preceded by a prelude that defines

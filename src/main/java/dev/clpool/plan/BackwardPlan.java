@@ -1,8 +1,8 @@
 package dev.clpool.plan;
 
-import dev.clpool.AdaptivePool;
-import dev.clpool.PoolMode;
-import dev.clpool.Shape;
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.PoolMode;
+import dev.clpool.tensor.Shape;
 import java.util.Objects;
 
 /**

@@ -1,9 +1,9 @@
 package dev.clpool.plan;
 
-import dev.clpool.AdaptivePool;
-import dev.clpool.PoolMode;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.PoolMode;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import java.util.Arrays;
 
 /**

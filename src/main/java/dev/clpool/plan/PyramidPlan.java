@@ -1,7 +1,7 @@
 package dev.clpool.plan;
 
-import dev.clpool.PyramidPool;
-import dev.clpool.Shape;
+import dev.clpool.op.PyramidPool;
+import dev.clpool.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

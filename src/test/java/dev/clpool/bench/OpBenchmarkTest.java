@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clpool.Clpool;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolMode;
-import dev.clpool.Shape;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.tensor.Shape;
 import dev.clpool.testing.TestDevices;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
 import dev.clpool.DeviceSelector;
-import dev.clpool.PoolMode;
-import dev.clpool.Tensor;
+import dev.clpool.op.PoolMode;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.opencl.OpenClUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ import java.util.Map;
  */
 public final class PeerBenchmark {
     private interface Contender {
-        float[] run(float[] input, dev.clpool.Shape shape, AdaptivePool op);
+        float[] run(float[] input, dev.clpool.tensor.Shape shape, AdaptivePool op);
     }
 
     public static void main(String[] args) throws IOException {

@@ -3,7 +3,7 @@ package dev.clpool.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.Shape;
+import dev.clpool.tensor.Shape;
 import dev.clpool.npy.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;

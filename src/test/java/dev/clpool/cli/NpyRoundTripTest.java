@@ -3,8 +3,8 @@ package dev.clpool.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.clpool.DType;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;
 import dev.clpool.testing.GoldenCases;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.DType;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;
 import dev.clpool.testing.GoldenCases;

@@ -3,12 +3,12 @@ package dev.clpool.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolResult;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;
 import dev.clpool.testing.TensorAssert;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.DType;
-import dev.clpool.Float16;
-import dev.clpool.Layout;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Float16;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.clpool.DType;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

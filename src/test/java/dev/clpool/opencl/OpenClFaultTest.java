@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.DevicePoolResult;
+import dev.clpool.op.DevicePoolResult;
 import dev.clpool.DeviceSelector;
-import dev.clpool.DeviceTensor;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolResult;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.TensorAssert;
 import dev.clpool.testing.TestDevices;
 import java.util.ArrayList;
@@ -233,7 +233,7 @@ class OpenClFaultTest {
     void aBuildFailureWhenOpeningNamesTheStatusAndOperationLeaksNothingAndTheNextOpenWorks() {
         Map<LiveObjects.Kind, Long> before = LiveObjects.snapshot();
         ClFaults.Trace<Clpool> trace = ClFaults.run(ClFaults.Rule.always("clBuildProgram", CL.CL_BUILD_PROGRAM_FAILURE),
-                () -> Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withCacheDir(null))));
+                () -> Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withCacheDir(null)));
         ProgramBuildException e = assertInstanceOf(ProgramBuildException.class, trace.thrown());
         assertEquals(CL.CL_BUILD_PROGRAM_FAILURE, e.status());
         assertTrue(e.getMessage().startsWith("clBuildProgram(pooling, ") && e.getMessage().contains("CL_BUILD_PROGRAM_FAILURE (-11)"),

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clpool.Clpool;
 import dev.clpool.DeviceSelector;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolResult;
-import dev.clpool.Tensor;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.TensorAssert;
 import dev.clpool.testing.TestDevices;
 import java.util.ArrayList;
@@ -128,7 +128,7 @@ class OpenClLifecycleTest {
 
     /** Opens the automatic OpenCL device building from source: the program cache would skip those calls. */
     static Clpool openUncached() {
-        return Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withCacheDir(null)));
+        return Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withCacheDir(null));
     }
 
     @Test

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clpool.Clpool;
 import dev.clpool.DeviceSelector;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolResult;
-import dev.clpool.Tensor;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.TensorAssert;
 import dev.clpool.testing.TestDevices;
 import java.io.IOException;
@@ -39,7 +39,7 @@ class ProgramCacheTest {
     }
 
     private Clpool open() {
-        return Clpool.using(OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withCacheDir(cache)));
+        return Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withCacheDir(cache));
     }
 
     private List<Path> entries() throws IOException {

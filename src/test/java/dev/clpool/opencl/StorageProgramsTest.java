@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.DType;
+import dev.clpool.tensor.DType;
 import org.junit.jupiter.api.Test;
 
 /** How the program of each storage type is put together, and which devices may run float64. */

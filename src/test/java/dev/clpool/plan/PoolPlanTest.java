@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.AdaptivePool;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolMode;
-import dev.clpool.Shape;
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.tensor.Shape;
 import dev.clpool.testing.Reference;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
 import dev.clpool.DeviceSelector;
-import dev.clpool.DeviceTensor;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolResult;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.opencl.ClFaults;
 import dev.clpool.opencl.KernelChoice;
 import dev.clpool.opencl.LiveObjects;
@@ -48,9 +48,9 @@ class BigInputTest {
     /** 2^24 + 1: the first integer a float32 cannot hold. */
     static final int TALL = (1 << 24) + 1;
 
-    static OpenClBackend openCapped(long capBytes) {
+    static Clpool openCapped(long capBytes) {
         TestDevices.openCl(); // skips without OpenCL, fails in CI
-        return OpenClBackend.open(DeviceSelector.opencl(), OpenClOptions.defaults().withMaxAllocationBytes(capBytes));
+        return Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withMaxAllocationBytes(capBytes));
     }
 
     // ---------------------------------------------------------------- chunking
@@ -85,14 +85,14 @@ class BigInputTest {
             // A cap of three and a half planes: the tensor (10, 12 or 7 planes) is over it three times or more.
             long cap = perChunk * planeBytes(x, op) + planeBytes(x, op) / 2;
             Map<LiveObjects.Kind, Long> before = LiveObjects.snapshot();
-            try (Clpool capped = Clpool.using(openCapped(cap))) {
+            try (Clpool capped = openCapped(cap)) {
                 ClFaults.Trace<PoolResult> trace = ClFaults.record(() -> capped.pool(x, op));
                 long launches = trace.count("clEnqueueNDRangeKernel");
                 assertTrue(launches >= 3 && launches == expectedChunks, op + ": " + launches + " kernel launches for "
                         + planes + " planes under a cap of " + cap + " bytes, expected " + expectedChunks + " chunks");
                 String what = x.shape() + " " + op + " in " + launches + " chunks";
                 TensorAssert.assertBitExact(whole.values(), trace.result().values(), what + " vs one piece");
-                if (op.mode() == dev.clpool.PoolMode.MAX) {
+                if (op.mode() == dev.clpool.op.PoolMode.MAX) {
                     TensorAssert.assertBitExact(java.values(), trace.result().values(), what + " vs the Java path");
                 } else {
                     TensorAssert.assertClose(java.values(), trace.result().values(), what + " vs the Java path");
@@ -137,7 +137,7 @@ class BigInputTest {
     void aSinglePlaneAboveTheCapIsRefusedNamingTheSizesBeforeAnyOpenClCall() {
         Tensor x = Workload.hostile(new Random(4), 1, 2, 16, 16); // 1,024 bytes per plane
         Map<LiveObjects.Kind, Long> before;
-        try (Clpool capped = Clpool.using(openCapped(1000))) {
+        try (Clpool capped = openCapped(1000)) {
             before = LiveObjects.snapshot();
             for (AdaptivePool op : List.of(AdaptivePool.avg2d(OutputSize.of(3)), AdaptivePool.max2d(OutputSize.of(3), true))) {
                 ClFaults.Trace<PoolResult> trace = ClFaults.run(ClFaults.Rule.NONE, () -> capped.pool(x, op));
@@ -224,7 +224,7 @@ class BigInputTest {
                 indices[i] = mi;
             }
         }
-        dev.clpool.Shape out = dev.clpool.Shape.of(1, 1, oh, 1);
+        dev.clpool.tensor.Shape out = dev.clpool.tensor.Shape.of(1, 1, oh, 1);
         return new PoolResult(Tensor.of(values, out), avg ? null : Tensor.ofInt64(indices, out));
     }
 
@@ -238,7 +238,7 @@ class BigInputTest {
     @MethodSource("tallEngines")
     void aPlaneOf2To24Plus1RowsPoolsExactly(Object engine) {
         Clpool clpool = engine.equals("java") ? TestDevices.java()
-                : Clpool.using(OpenClBackend.open(pickOpenCl(), OpenClOptions.defaults().withKernel((KernelChoice) engine)));
+                : Clpool.open(pickOpenCl(), OpenClOptions.defaults().withKernel((KernelChoice) engine));
         boolean exactAvg = !clpool.isOpenCl() || ((OpenClBackend) clpool.backend()).deviceInfo().correctlyRoundedDivide();
         try {
             float[] x = tallInput();

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.DevicePoolResult;
+import dev.clpool.op.DevicePoolResult;
 import dev.clpool.DeviceSelector;
-import dev.clpool.DeviceTensor;
-import dev.clpool.OutputSize;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.op.OutputSize;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.opencl.LiveObjects;
 import dev.clpool.reliability.Workload.Api;
 import dev.clpool.reliability.Workload.Job;

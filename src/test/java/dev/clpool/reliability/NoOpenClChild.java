@@ -2,7 +2,7 @@ package dev.clpool.reliability;
 
 import dev.clpool.Clpool;
 import dev.clpool.DeviceSelector;
-import dev.clpool.PoolResult;
+import dev.clpool.op.PoolResult;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;

@@ -1,13 +1,13 @@
 package dev.clpool.reliability;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.DevicePoolResult;
-import dev.clpool.DeviceTensor;
-import dev.clpool.OutputSize;
-import dev.clpool.PoolResult;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.op.DevicePoolResult;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

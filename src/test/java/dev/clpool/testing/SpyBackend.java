@@ -1,9 +1,9 @@
 package dev.clpool.testing;
 
-import dev.clpool.Backend;
-import dev.clpool.DevicePoolResult;
-import dev.clpool.DeviceTensor;
-import dev.clpool.Tensor;
+import dev.clpool.spi.Backend;
+import dev.clpool.op.DevicePoolResult;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.plan.PoolPlan;
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -3,10 +3,10 @@ package dev.clpool.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.clpool.BFloat16;
-import dev.clpool.DType;
-import dev.clpool.Float16;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.BFloat16;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Float16;
+import dev.clpool.tensor.Tensor;
 
 /**
  * Comparisons of tensors of any floating-point dtype: the same bits (any NaN matching any NaN), or

@@ -3,7 +3,7 @@ package dev.clpool.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.clpool.Tensor;
+import dev.clpool.tensor.Tensor;
 
 /** Comparisons with PyTorch's meaning of "equal": bit-exact for max, float32 tolerance for avg. */
 public final class TensorAssert {

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import dev.clpool.PoolMode;
+import dev.clpool.op.PoolMode;
 import java.util.Arrays;
 
 /**

@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.clpool.BFloat16;
-import dev.clpool.DType;
-import dev.clpool.Layout;
-import dev.clpool.Shape;
-import dev.clpool.Tensor;
+import dev.clpool.tensor.BFloat16;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

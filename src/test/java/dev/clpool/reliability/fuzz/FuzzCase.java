@@ -1,7 +1,7 @@
 package dev.clpool.reliability.fuzz;
 
-import dev.clpool.OutputSize;
-import dev.clpool.Shape;
+import dev.clpool.op.OutputSize;
+import dev.clpool.tensor.Shape;
 import java.util.Arrays;
 import java.util.Random;
 

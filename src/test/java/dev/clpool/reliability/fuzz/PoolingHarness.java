@@ -1,9 +1,9 @@
 package dev.clpool.reliability.fuzz;
 
-import dev.clpool.AdaptivePool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.PoolResult;
-import dev.clpool.Tensor;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.TensorAssert;

@@ -1,4 +1,4 @@
-package dev.clpool;
+package dev.clpool.tensor;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.clpool;
+package dev.clpool.tensor;
 
 /**
  * A tensor in the memory of the device a {@link Clpool} computes on, in its host tensor's dtype and layout: upload once, pool it as

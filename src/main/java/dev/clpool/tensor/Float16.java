@@ -1,4 +1,4 @@
-package dev.clpool;
+package dev.clpool.tensor;
 
 /**
  * IEEE 754 binary16 ({@code torch.float16}, NumPy {@code <f2}) as {@code short} bit patterns, converted as

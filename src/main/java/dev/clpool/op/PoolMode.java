@@ -1,4 +1,4 @@
-package dev.clpool;
+package dev.clpool.op;
 
 /** What a pooling computes over each bin. */
 public enum PoolMode {

@@ -1,4 +1,4 @@
-package dev.clpool;
+package dev.clpool.tensor;
 
 /**
  * Element types of a {@link Tensor}, named as NumPy and PyTorch name them.

@@ -1,4 +1,4 @@
-package dev.clpool;
+package dev.clpool.op;
 
 import java.util.Objects;
 

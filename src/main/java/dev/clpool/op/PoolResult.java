@@ -1,5 +1,6 @@
-package dev.clpool;
+package dev.clpool.op;
 
+import dev.clpool.tensor.Tensor;
 /**
  * What a pooling returns: the pooled values and, for max pooling with indices, the int64 index of each
  * maximum within its input's spatial volume ({@code l} for 1-d, {@code h * W + w} for 2-d,

@@ -1,5 +1,6 @@
-package dev.clpool;
+package dev.clpool.op;
 
+import dev.clpool.tensor.DeviceTensor;
 /**
  * A pooling of a {@link DeviceTensor}: its values and, when asked for, indices, still on the device,
  * and the time the device spent computing them. Closing it frees both.

@@ -1,5 +1,10 @@
-package dev.clpool;
+package dev.clpool.spi;
 
+import dev.clpool.op.DevicePoolResult;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.cpu.JavaBackward;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;

@@ -1,4 +1,4 @@
-package dev.clpool;
+package dev.clpool.tensor;
 
 /**
  * bfloat16 ({@code torch.bfloat16}) as {@code short} bit patterns: the upper half of a float32. To float
