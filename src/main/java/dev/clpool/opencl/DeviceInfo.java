@@ -23,12 +23,15 @@ import java.util.Locale;
  * @param hostUnifiedMemory whether the device works in host memory ({@code CL_DEVICE_HOST_UNIFIED_MEMORY}):
  *     CPUs and integrated GPUs
  * @param extensions {@code CL_DEVICE_EXTENSIONS}
+ * @param pciBusId the device's PCI address as {@code dddd:bb:dd.f} (lower-case hex), from
+ *     {@code cl_khr_pci_bus_info}, NVIDIA's or AMD's own query; empty where the driver reports none
+ * @param uuid the device's UUID as 32 lower-case hex digits ({@code cl_khr_device_uuid}); empty where unknown
  */
 public record DeviceInfo(int platformIndex, int deviceIndex, String platformName, String name, String vendor,
                          String type, String version, String driverVersion, String openclCVersion,
                          int computeUnits, long globalMemoryBytes, long maxAllocationBytes, long localMemoryBytes,
                          long maxWorkGroupSize, boolean correctlyRoundedDivide, boolean hostUnifiedMemory,
-                         String extensions) {
+                         String extensions, String pciBusId, String uuid) {
 
     /** {@code P:D}, the form {@code --device} takes. */
     public String index() {

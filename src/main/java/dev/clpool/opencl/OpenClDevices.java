@@ -3,7 +3,9 @@ package dev.clpool.opencl;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -140,6 +142,7 @@ public final class OpenClDevices {
                 : (type & CL.CL_DEVICE_TYPE_ACCELERATOR) != 0 ? "ACCELERATOR"
                 : (type & CL.CL_DEVICE_TYPE_CPU) != 0 ? "CPU" : "OTHER";
         long fpConfig = deviceLong(id, CL.CL_DEVICE_SINGLE_FP_CONFIG);
+        String extensions = deviceString(id, CL.CL_DEVICE_EXTENSIONS);
         return new DeviceInfo(p, d, platformName,
                 deviceString(id, CL.CL_DEVICE_NAME), deviceString(id, CL.CL_DEVICE_VENDOR), typeName,
                 deviceString(id, CL.CL_DEVICE_VERSION), deviceString(id, CL.CL_DRIVER_VERSION),
@@ -149,7 +152,62 @@ public final class OpenClDevices {
                 deviceLong(id, CL.CL_DEVICE_LOCAL_MEM_SIZE), deviceLong(id, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE),
                 (fpConfig & CL.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0,
                 deviceInt(id, CL.CL_DEVICE_HOST_UNIFIED_MEMORY) != 0 || typeName.equals("CPU"),
-                deviceString(id, CL.CL_DEVICE_EXTENSIONS));
+                extensions, pciBusId(id, extensions), uuid(id, extensions));
+    }
+
+    // Device identity queries JOCL 2.0.5 has no constants for (cl_khr_pci_bus_info, cl_khr_device_uuid,
+    // cl_nv_device_attribute_query, cl_amd_device_attribute_query).
+    private static final int CL_DEVICE_PCI_BUS_INFO_KHR = 0x410F;
+    private static final int CL_DEVICE_UUID_KHR = 0x106A;
+    private static final int CL_DEVICE_PCI_BUS_ID_NV = 0x4008;
+    private static final int CL_DEVICE_PCI_SLOT_ID_NV = 0x4009;
+    private static final int CL_DEVICE_PCI_DOMAIN_ID_NV = 0x400A;
+    private static final int CL_DEVICE_TOPOLOGY_AMD = 0x4037;
+
+    /** {@code dddd:bb:dd.f}, as Linux and {@code nvidia-smi} write PCI addresses, or "" where the driver says nothing. */
+    private static String pciBusId(cl_device_id id, String extensions) {
+        String ext = " " + extensions + " ";
+        if (ext.contains(" cl_khr_pci_bus_info ")) {
+            int[] info = new int[4]; // domain, bus, device, function
+            if (CL.clGetDeviceInfo(id, CL_DEVICE_PCI_BUS_INFO_KHR, 4L * Sizeof.cl_uint, Pointer.to(info), null) == CL.CL_SUCCESS) {
+                return pciAddress(info[0], info[1], info[2], info[3]);
+            }
+        }
+        if (ext.contains(" cl_nv_device_attribute_query ")) {
+            int[] bus = new int[1];
+            int[] slot = new int[1];
+            int[] domain = new int[1];
+            if (CL.clGetDeviceInfo(id, CL_DEVICE_PCI_BUS_ID_NV, Sizeof.cl_uint, Pointer.to(bus), null) == CL.CL_SUCCESS
+                    && CL.clGetDeviceInfo(id, CL_DEVICE_PCI_SLOT_ID_NV, Sizeof.cl_uint, Pointer.to(slot), null) == CL.CL_SUCCESS) {
+                boolean hasDomain = CL.clGetDeviceInfo(id, CL_DEVICE_PCI_DOMAIN_ID_NV, Sizeof.cl_uint, Pointer.to(domain), null)
+                        == CL.CL_SUCCESS;
+                // The slot id packs device and function as (device << 3) | function.
+                return pciAddress(hasDomain ? domain[0] : 0, bus[0], slot[0] >>> 3, slot[0] & 7);
+            }
+        }
+        if (ext.contains(" cl_amd_device_attribute_query ")) {
+            byte[] topology = new byte[24]; // cl_device_topology_amd: type, then bus, device, function at 21..23
+            if (CL.clGetDeviceInfo(id, CL_DEVICE_TOPOLOGY_AMD, topology.length, Pointer.to(topology), null) == CL.CL_SUCCESS
+                    && topology[0] == 1) { // CL_DEVICE_TOPOLOGY_TYPE_PCIE_AMD
+                return pciAddress(0, topology[21] & 0xff, topology[22] & 0xff, topology[23] & 0xff);
+            }
+        }
+        return "";
+    }
+
+    static String pciAddress(int domain, int bus, int device, int function) {
+        return String.format(Locale.ROOT, "%04x:%02x:%02x.%x", domain, bus, device, function);
+    }
+
+    private static String uuid(cl_device_id id, String extensions) {
+        if (!(" " + extensions + " ").contains(" cl_khr_device_uuid ")) {
+            return "";
+        }
+        byte[] uuid = new byte[16];
+        if (CL.clGetDeviceInfo(id, CL_DEVICE_UUID_KHR, uuid.length, Pointer.to(uuid), null) != CL.CL_SUCCESS) {
+            return "";
+        }
+        return HexFormat.of().formatHex(uuid);
     }
 
     private static String platformString(cl_platform_id platform, int param) {

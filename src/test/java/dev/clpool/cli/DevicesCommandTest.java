@@ -20,7 +20,7 @@ class DevicesCommandTest {
 
     private static DeviceInfo device(int p, int d, String platform, String name, String type) {
         return new DeviceInfo(p, d, platform, name, "Vendor " + p, type, "OpenCL 3.0", "1.0", "OpenCL C 1.2", 132,
-                150L << 30, 35L << 30, 48L << 10, 1024, true, type.equals("CPU"), "");
+                150L << 30, 35L << 30, 48L << 10, 1024, true, type.equals("CPU"), "", "", "");
     }
 
     /** Runs {@code devices} (or {@code args}) over a made-up inventory. */

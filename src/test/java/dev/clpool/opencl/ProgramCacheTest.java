@@ -131,7 +131,7 @@ class ProgramCacheTest {
                 device.name(), device.vendor(), device.type(), device.version(), device.driverVersion() + "-next",
                 device.openclCVersion(), device.computeUnits(), device.globalMemoryBytes(), device.maxAllocationBytes(),
                 device.localMemoryBytes(), device.maxWorkGroupSize(), device.correctlyRoundedDivide(),
-                device.hostUnifiedMemory(), device.extensions());
+                device.hostUnifiedMemory(), device.extensions(), device.pciBusId(), device.uuid());
         String key = ProgramCache.key(device, "kernel source", "-cl-std=CL1.2");
         assertEquals(key, ProgramCache.key(device, "kernel source", "-cl-std=CL1.2"), "the key is stable");
         assertNotEquals(key, ProgramCache.key(device, "kernel source.", "-cl-std=CL1.2"), "source");

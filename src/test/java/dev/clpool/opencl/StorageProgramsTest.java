@@ -12,7 +12,7 @@ class StorageProgramsTest {
 
     static DeviceInfo device(String extensions) {
         return new DeviceInfo(0, 0, "NVIDIA CUDA", "Some GPU", "NVIDIA Corporation", "GPU", "OpenCL 3.0 CUDA", "580.1",
-                "OpenCL C 1.2", 132, 1L << 37, 1L << 35, 49152, 1024, true, false, extensions);
+                "OpenCL C 1.2", 132, 1L << 37, 1L << 35, 49152, 1024, true, false, extensions, "", "");
     }
 
     @Test
