@@ -17,7 +17,6 @@ import dev.clpool.bench.OpBenchmark;
 import dev.clpool.bench.Suites;
 import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.opencl.KernelChoice;
-import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.opencl.OpenClDevices;
 import dev.clpool.opencl.OpenClOptions;
 import java.io.ByteArrayOutputStream;
@@ -175,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
             out.print(transferText);
             out.flush();
             write(results, transferText);
-            long wrong = results.stream().filter(r -> !withinTolerance(r)).count();
+            long wrong = results.stream().filter(r -> !matchesJava(r)).count();
             if (wrong > 0) {
                 spec.commandLine().getErr().println(spec.qualifiedName() + ": " + wrong
                         + " results differ from the Java path (see the max diff column)");
@@ -264,9 +263,8 @@ final class BenchCommand implements Callable<Integer> {
             if (markdown != null) {
                 TensorFiles.write(markdown, OpBenchmark.markdown(results, Machine.describe()).getBytes(StandardCharsets.UTF_8));
             }
-            // Pyramids and max gradients must be the Java path's bits; average gradients within float32 tolerance.
-            long wrong = results.stream().filter(r -> r.op().equals("backward") && r.mode().equals("avg")
-                    ? !(r.maxAbsDiff() <= 1e-4) : r.maxAbsDiff() != 0).count();
+            // Pyramids and gradients are the Java path's bits on every device, as the library promises.
+            long wrong = results.stream().filter(r -> r.maxAbsDiff() != 0).count();
             if (wrong > 0) {
                 spec.commandLine().getErr().println(spec.qualifiedName() + ": " + wrong
                         + " results differ from the Java path (see the max diff column)");
@@ -314,21 +312,18 @@ final class BenchCommand implements Callable<Integer> {
     private static String transferRates(List<Clpool> devices) {
         StringBuilder b = new StringBuilder();
         for (Clpool d : devices) {
-            if (d.backend() instanceof OpenClBackend cl) {
-                OpenClBackend.TransferRates t = cl.measureTransfers(256L << 20, 5);
-                b.append(String.format(Locale.ROOT, "%ntransfers of 256 MiB on %s:%n"
-                                + "  host to device: pinned %.1f GB/s, clpool upload %.1f GB/s (%.0f%%)%n"
-                                + "  device to host: pinned %.1f GB/s, clpool download %.1f GB/s (%.0f%%)%n",
-                        d.device(), t.pinnedWriteGbps(), t.uploadGbps(), 100 * t.uploadGbps() / t.pinnedWriteGbps(),
-                        t.pinnedReadGbps(), t.downloadGbps(), 100 * t.downloadGbps() / t.pinnedReadGbps()));
-            }
+            d.transferRates(256L << 20, 5).ifPresent(t -> b.append(String.format(Locale.ROOT, "%ntransfers of 256 MiB on %s:%n"
+                            + "  host to device: pinned %.1f GB/s, clpool upload %.1f GB/s (%.0f%%)%n"
+                            + "  device to host: pinned %.1f GB/s, clpool download %.1f GB/s (%.0f%%)%n",
+                    d.device(), t.pinnedWriteGbps(), t.uploadGbps(), 100 * t.uploadGbps() / t.pinnedWriteGbps(),
+                    t.pinnedReadGbps(), t.downloadGbps(), 100 * t.downloadGbps() / t.pinnedReadGbps())));
         }
         return b.toString();
     }
 
-    /** Avg within PyTorch's float32 tolerance of the Java path (absolute, on N(0,1) data); max exactly. */
-    private static boolean withinTolerance(BenchResult r) {
-        return r.mode().equals("avg") ? r.maxAbsDiff() <= 1e-4 : r.maxAbsDiff() == 0;
+    /** The library's promise: every device's results are the Java path's bit for bit. */
+    private static boolean matchesJava(BenchResult r) {
+        return r.maxAbsDiff() == 0;
     }
 
     private void write(List<BenchResult> results, String transferText) throws IOException {
