@@ -71,7 +71,7 @@ final class NpyDecoder {
     /**
      * Reads the data into the array the tensor holds. When the size was checked the array is allocated
      * at once; otherwise it grows as the data arrives, so that a stream that declares far more than it
-     * sends is refused having allocated about what it sent.
+     * sends is refused having allocated a small multiple of what it sent.
      */
     private static Tensor readData(Source in, NpyHeader h, int count, boolean sized, String name) throws IOException {
         ElementCodec codec = ElementCodec.of(h.dtype());

@@ -1,7 +1,6 @@
 package dev.clpool.npy;
 
 import dev.clpool.tensor.Tensor;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,10 +10,13 @@ import java.nio.ByteOrder;
  * NumPy's version 1.0 header, then the array as it lies in memory, little-endian.
  */
 final class NpyEncoder {
-    /** Where the bytes go, written as {@link OutputStream#write(byte[], int, int)} writes. */
+    /**
+     * Where the bytes go, written as {@link OutputStream#write(byte[], int, int)} writes; {@code E} is what
+     * writing may throw, nothing for a byte array.
+     */
     @FunctionalInterface
-    interface Sink {
-        void write(byte[] bytes, int offset, int length) throws IOException;
+    interface Sink<E extends Exception> {
+        void write(byte[] bytes, int offset, int length) throws E;
     }
 
     private NpyEncoder() {
@@ -25,7 +27,8 @@ final class NpyEncoder {
         return header(tensor).length + tensor.elementCount() * tensor.dtype().byteSize();
     }
 
-    static void encode(Tensor tensor, Sink out) throws IOException {
+    /** Writes the tensor's image to {@code out}, a chunk at a time. */
+    static <E extends Exception> void encode(Tensor tensor, Sink<E> out) throws E {
         byte[] header = header(tensor);
         out.write(header, 0, header.length);
         ElementCodec codec = ElementCodec.of(tensor.dtype());

@@ -70,7 +70,7 @@ public final class NpzWriter {
     }
 
     /** Counts the bytes written to it and their CRC-32. */
-    private static final class Measure implements NpyEncoder.Sink {
+    private static final class Measure implements NpyEncoder.Sink<RuntimeException> {
         final CRC32 crc = new CRC32();
         long bytes;
 
