@@ -17,7 +17,6 @@ import dev.clpool.bench.Benchmark;
 import dev.clpool.bench.OpBenchmark;
 import dev.clpool.bench.Suites;
 import dev.clpool.opencl.DeviceInfo;
-import dev.clpool.opencl.KernelChoice;
 import dev.clpool.opencl.OpenClDevices;
 import dev.clpool.opencl.OpenClOptions;
 import java.io.IOException;
@@ -108,8 +107,9 @@ final class BenchCommand implements Callable<Integer> {
                     + "the Java path). Default: ${DEFAULT-VALUE}.")
     private String device;
 
-    @Option(names = "--kernel", paramLabel = "auto|cell|tiled|copy", defaultValue = "auto",
-            description = "The OpenCL kernel to prefer where it can run a plan. Default: ${DEFAULT-VALUE} (chosen per plan).")
+    @Option(names = "--kernel", paramLabel = "NAME", defaultValue = "auto",
+            description = "The OpenCL kernel to force (a plan it cannot run fails, naming why): auto, or one of ${COMPLETION-CANDIDATES}."
+                    + " Default: ${DEFAULT-VALUE} (the registry's choice per plan).", completionCandidates = KernelNames.class)
     private String kernel;
 
     @Option(names = "--runs", paramLabel = "K", defaultValue = "20", description = "Timed runs per measurement. Default: ${DEFAULT-VALUE}.")
@@ -156,9 +156,9 @@ final class BenchCommand implements Callable<Integer> {
             return d;
         });
         List<Layout> layoutList = list("--layout", layouts, Layout::parse);
-        KernelChoice choice;
+        OpenClOptions options;
         try {
-            choice = KernelChoice.parse(kernel);
+            options = OpenClOptions.defaults().withKernel(kernel);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--" + e.getMessage(), e);
         }
@@ -168,10 +168,10 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (!op.equalsIgnoreCase("pool")) {
-            return ops(selected, modes, choice);
+            return ops(selected, modes, options);
         }
         PrintWriter out = spec.commandLine().getOut();
-        List<Clpool> devices = openDevices(choice);
+        List<Clpool> devices = openDevices(options);
         try (Clpool java = Clpool.open(DeviceSelector.java())) {
             out.println("clpool bench: " + selected.size() + " shapes x " + modes.size() + " modes"
                     + (types.size() * layoutList.size() > 1 ? " x " + types + " x " + layoutList.stream().map(Benchmark::label).toList()
@@ -244,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code --op pyramid} or {@code --op backward}: end-to-end times against a baseline, in their own table. */
-    private int ops(List<BenchCase> selected, List<PoolMode> modes, KernelChoice choice) throws IOException {
+    private int ops(List<BenchCase> selected, List<PoolMode> modes, OpenClOptions options) throws IOException {
         boolean pyramid = op.equalsIgnoreCase("pyramid");
         if (!pyramid && !op.equalsIgnoreCase("backward")) {
             throw new BadInputException("--op: expected pool, pyramid or backward, got '" + op + "'");
@@ -256,7 +256,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("--op " + op + ": --svg and --transfers are for --op pool");
         }
         PrintWriter out = spec.commandLine().getOut();
-        List<Clpool> devices = openDevices(choice);
+        List<Clpool> devices = openDevices(options);
         try (Clpool java = Clpool.open(DeviceSelector.java())) {
             boolean gpu = cases != null && "gpu".equalsIgnoreCase(cases.suite);
             out.println("clpool bench --op " + op.toLowerCase(Locale.ROOT) + " on "
@@ -290,12 +290,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The devices --device names; {@code all} is every OpenCL device (if any) and the Java path. */
-    private List<Clpool> openDevices(KernelChoice choice) {
+    private List<Clpool> openDevices(OpenClOptions options) {
         List<Clpool> opened = new ArrayList<>();
         try {
             if (device.equalsIgnoreCase("all")) {
                 for (DeviceInfo info : OpenClDevices.listOrEmpty()) {
-                    opened.add(open(DeviceSelector.parse(info.index()), choice));
+                    opened.add(open(DeviceSelector.parse(info.index()), options));
                 }
                 opened.add(Clpool.open(DeviceSelector.java()));
             } else {
@@ -305,7 +305,7 @@ final class BenchCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new BadInputException("--device: " + e.getMessage(), e);
                 }
-                opened.add(open(selector, choice));
+                opened.add(open(selector, options));
             }
             return opened;
         } catch (RuntimeException e) {
@@ -314,12 +314,19 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static Clpool open(DeviceSelector selector, KernelChoice choice) {
-        if (choice == KernelChoice.AUTO || selector instanceof DeviceSelector.Java) {
-            return Clpool.open(selector);
+    /** A forced kernel is an OpenCL kernel: {@code auto} then means the automatic OpenCL device. */
+    private static Clpool open(DeviceSelector selector, OpenClOptions options) {
+        boolean forced = !options.kernel().equals(OpenClOptions.AUTO);
+        return Clpool.open(forced && selector instanceof DeviceSelector.Auto ? DeviceSelector.opencl() : selector, options);
+    }
+
+    /** The names --kernel takes, for its help. */
+    static final class KernelNames extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        KernelNames() {
+            super(OpenClOptions.kernelNames());
         }
-        DeviceSelector openCl = selector instanceof DeviceSelector.Auto ? DeviceSelector.opencl() : selector;
-        return Clpool.open(openCl, OpenClOptions.defaults().withKernel(choice));
     }
 
     private static String transferRates(List<Clpool> devices) {

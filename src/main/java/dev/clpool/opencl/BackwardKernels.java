@@ -5,13 +5,19 @@ import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.Chunks;
 import dev.clpool.plan.PoolPlan;
+import dev.clpool.tensor.DType;
+import java.util.ArrayList;
+import java.util.List;
 import dev.clpool.tensor.Tensor;
 
 /**
- * Backward passes on an OpenCL device: {@code backward_pool.cl}'s gathers, one work-item per input
+ * Backward passes on an OpenCL device: {@code backward.cl}'s gathers, one work-item per input
  * cell, over chunks of whole planes so that no buffer exceeds the device's largest allocation.
  */
 final class BackwardKernels {
+    /** The one backward kernel, {@code backward.cl}'s entry point and its registry name. */
+    static final String NAME = "backward_gather";
+
     private BackwardKernels() {
     }
 
@@ -51,21 +57,19 @@ final class BackwardKernels {
     static long launch(DeviceSession s, BackwardPlan plan, long planes, ClBuffer gradOutput, ClBuffer bins, ClBuffer cover,
                        ClBuffer indices, ClBuffer gradInput) {
         PoolPlan f = plan.forward();
-        boolean max = f.op().mode() == PoolMode.MAX;
-        PoolKernels.Spread spread = s.kernels.spread(planes * f.inputPlaneSize());
-        try (ClKernel k = s.program().kernel(max ? "backward_max" : "backward_avg")) {
+        KernelMode mode = f.op().mode() == PoolMode.MAX ? KernelMode.MAX_WITH_INDICES : KernelMode.AVG;
+        List<ClEvent> events = new ArrayList<>();
+        try (ClKernel k = s.program(DType.FLOAT32, mode).kernel(NAME)) {
             k.arg(0, gradOutput).arg(1, bins).arg(2, cover)
                     .arg(3, f.depth().inputSize()).arg(4, f.height().inputSize()).arg(5, f.width().inputSize())
-                    .arg(6, f.depth().outputSize()).arg(7, f.height().outputSize()).arg(8, f.width().outputSize())
-                    .arg(9, spread.count()).arg(10, spread.chunk()).arg(11, spread.span()).arg(12, spread.step());
-            if (max) {
-                k.arg(13, indices).arg(14, gradInput);
-            } else {
-                k.arg(13, gradInput);
-            }
-            try (ClEvent e = k.launch(s.queue, spread.workItems(), PoolKernels.LOCAL_SIZE)) {
-                return e.deviceNanos();
-            }
+                    .arg(6, f.depth().outputSize()).arg(7, f.height().outputSize()).arg(8, f.width().outputSize());
+            Spread spread = Spread.of(planes * f.inputPlaneSize(), s.device(), s.tuning());
+            KernelCall call = new KernelCall(k, 9, s.queue, s.description(), events);
+            call.arg(spread.count()).arg(spread.chunk()).arg(spread.span()).arg(spread.step()).arg(indices).arg(gradInput)
+                    .enqueue(spread.workItems(), s.tuning().localSize());
+            return ClEvent.totalDeviceNanos(events);
+        } finally {
+            events.forEach(ClEvent::close);
         }
     }
 

@@ -26,8 +26,9 @@ final class ClKernel extends ClResource {
         return new ClKernel(k, name);
     }
 
+    /** A buffer argument; {@code null} passes NULL, for a pointer the kernel does not use in this program. */
     ClKernel arg(int index, ClBuffer buffer) {
-        return set(index, Sizeof.cl_mem, Pointer.to(buffer.handle));
+        return set(index, Sizeof.cl_mem, buffer == null ? null : Pointer.to(buffer.handle));
     }
 
     ClKernel arg(int index, long value) {

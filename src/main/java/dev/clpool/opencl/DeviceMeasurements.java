@@ -3,6 +3,8 @@ package dev.clpool.opencl;
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
 import dev.clpool.spi.TransferRates;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
 import dev.clpool.plan.PoolPlan;
@@ -29,7 +31,8 @@ final class DeviceMeasurements {
                 try (ClEvent e = a.buffer.copyTo(s.queue, b.buffer, n)) {
                     t = e.deviceNanos();
                 }
-                long k = s.kernels.run(KernelChoice.COPY, copy, 1, a.buffer, bins, b.buffer, null);
+                long k = PoolKernels.run(s, PoolKernels.query(s, copy, DType.FLOAT32, Layout.CONTIGUOUS, 1), "copy", a.buffer, bins,
+                        b.buffer, null);
                 if (r >= 0) {
                     viaCopy[r] = t;
                     viaKernel[r] = k;

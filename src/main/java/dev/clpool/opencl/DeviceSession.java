@@ -1,102 +1,116 @@
 package dev.clpool.opencl;
 
-import dev.clpool.tensor.DType;
 import dev.clpool.plan.PoolPlan;
-import java.util.ArrayList;
-import java.util.EnumMap;
+import dev.clpool.tensor.DType;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jocl.CL;
 import org.jocl.Pointer;
 
 /**
- * Everything an {@link OpenClBackend} holds on its device: context, in-order queue, built program,
- * host transfer route and buffer pool. A failure that leaves the context or queue unusable (a lost
- * device, a crashed kernel) is mended by replacing the whole session.
+ * Everything an {@link OpenClBackend} holds on its device: context, in-order queue, the programs built so
+ * far (one per storage type and {@link KernelMode}, each built the first time it is needed, and cached on
+ * disk), the host transfer route, the buffer pool and the device's tuning. A failure that leaves the
+ * context or queue unusable (a lost device, a crashed kernel) is mended by replacing the whole session.
  */
 final class DeviceSession implements AutoCloseable {
-    private static final String PROGRAM = "pooling";
     /** Idle device memory kept for reuse at most (a quarter of the device's, if less). */
     private static final long IDLE_BUFFER_BYTES = 4L << 30;
+
+    /** A program's identity within a session. */
+    record ProgramKey(DType dtype, KernelMode mode) {
+    }
 
     final ClContext context;
     final ClQueue queue;
     final Transfers transfers;
     final BufferPool buffers;
-    final PoolKernels kernels;
-    private final ClProgram program;
     private final ClDevice device;
     private final OpenClOptions options;
-    /** The programs of the other storage types, built on first use (see {@link #kernels(DType)}); guarded by this. */
-    private final Map<DType, PoolKernels> storageKernels = new EnumMap<>(DType.class);
-    private final List<ClProgram> storagePrograms = new ArrayList<>();
+    private final Tuning tuning;
+    /** Guarded by this. */
+    private final Map<ProgramKey, ClProgram> programs = new HashMap<>();
 
-    private DeviceSession(ClDevice device, OpenClOptions options, ClContext context, ClQueue queue, ClProgram program) {
+    private DeviceSession(ClDevice device, OpenClOptions options, ClContext context, ClQueue queue) {
         this.context = context;
         this.queue = queue;
-        this.program = program;
         this.device = device;
         this.options = options;
+        this.tuning = Tuning.of(device.info());
         this.transfers = Transfers.forDevice(context, queue, device.info());
         this.buffers = new BufferPool(context, CL.CL_MEM_READ_WRITE | transfers.bufferFlags(),
                 Math.min(device.info().globalMemoryBytes() / 4, IDLE_BUFFER_BYTES));
-        this.kernels = new PoolKernels(program, queue, device.info(), options);
     }
 
-    /** Creates the context and queue and builds (or loads from the cache) the program; releases all on failure. */
-    static DeviceSession open(ClDevice device, OpenClOptions options) {
+    /**
+     * Creates the context and queue and builds (or loads from the cache) the programs {@code first} names,
+     * so that a device that cannot build them fails at once; releases all on failure.
+     */
+    static DeviceSession open(ClDevice device, OpenClOptions options, Set<ProgramKey> first) {
         ClContext context = ClContext.create(device);
         ClQueue queue = null;
+        DeviceSession session = null;
         try {
             queue = ClQueue.create(context, device);
-            String source = KernelSources.program(KernelSources.POOLING);
-            ClProgram program = ProgramCache.build(context, device, PROGRAM, source, buildOptions(device.info()),
-                    options.cacheDir());
-            return new DeviceSession(device, options, context, queue, program);
-        } catch (RuntimeException e) {
-            if (queue != null) {
-                queue.close();
+            session = new DeviceSession(device, options, context, queue);
+            for (ProgramKey key : first) {
+                session.program(key.dtype(), key.mode());
             }
-            context.close();
+            return session;
+        } catch (RuntimeException e) {
+            if (session != null) {
+                session.close();
+            } else {
+                if (queue != null) {
+                    queue.close();
+                }
+                context.close();
+            }
             throw e;
         }
     }
 
-    /** The built program, for kernels beyond {@link PoolKernels}' (backward passes, pyramids). */
-    ClProgram program() {
-        return program;
+    DeviceInfo device() {
+        return device.info();
+    }
+
+    Tuning tuning() {
+        return tuning;
+    }
+
+    /** How the launch lines name this device: {@code NAME (PLATFORM, TYPE, P:D)}. */
+    String description() {
+        return device.info().describe();
     }
 
     /**
-     * The kernels for a storage type: float32's are built with the session; each other type's program
-     * (see {@link StoragePrograms}) the first time it is asked for, then kept, and cached on disk.
+     * The program of {@code dtype}'s kernels computing {@code mode}.
      *
      * @throws IllegalArgumentException when the device cannot pool {@code dtype} (float64 without cl_khr_fp64)
      */
-    synchronized PoolKernels kernels(DType dtype) {
-        if (dtype == DType.FLOAT32) {
-            return kernels;
-        }
-        PoolKernels k = storageKernels.get(dtype);
-        if (k == null) {
+    synchronized ClProgram program(DType dtype, KernelMode mode) {
+        ProgramKey key = new ProgramKey(dtype, mode);
+        ClProgram p = programs.get(key);
+        if (p == null) {
             StoragePrograms.requireSupported(dtype, device.info());
-            ClProgram p = ProgramCache.build(context, device, PROGRAM + "-" + dtype, StoragePrograms.source(dtype),
-                    buildOptions(device.info()), options.cacheDir());
-            storagePrograms.add(p);
-            k = new PoolKernels(p, queue, device.info(), options, StoragePrograms.accumulatorBytes(dtype));
-            storageKernels.put(dtype, k);
+            p = ProgramCache.build(context, device, "pooling-" + dtype + "-" + mode.name().toLowerCase(Locale.ROOT),
+                    StoragePrograms.source(dtype), buildOptions(device.info(), mode, tuning), options.cacheDir());
+            programs.put(key, p);
         }
-        return k;
+        return p;
     }
 
-    /** The storage types whose programs this session has built, besides float32. */
-    synchronized Set<DType> storageTypes() {
-        return Set.copyOf(storageKernels.keySet());
+    /** The programs this session has built, to build again in a replacement session. */
+    synchronized Set<ProgramKey> programKeys() {
+        return Set.copyOf(programs.keySet());
     }
 
-    static String buildOptions(DeviceInfo info) {
-        return info.correctlyRoundedDivide() ? "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt" : "-cl-std=CL1.2";
+    static String buildOptions(DeviceInfo info, KernelMode mode, Tuning tuning) {
+        return (info.correctlyRoundedDivide() ? "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt" : "-cl-std=CL1.2")
+                + " " + mode.define() + " " + tuning.defines();
     }
 
     /** The bins of a plan in a buffer, as the kernels read them ({@link PoolPlan#binTable()}). */
@@ -114,11 +128,9 @@ final class DeviceSession implements AutoCloseable {
         buffers.close();
         transfers.close();
         synchronized (this) {
-            storagePrograms.forEach(ClProgram::close);
-            storagePrograms.clear();
-            storageKernels.clear();
+            List.copyOf(programs.values()).forEach(ClProgram::close);
+            programs.clear();
         }
-        program.close();
         queue.close();
         context.close();
     }

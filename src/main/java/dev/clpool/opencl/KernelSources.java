@@ -8,10 +8,12 @@ import java.util.List;
 
 /** Reads the {@code .cl} sources packaged with clpool (from {@code kernels/}), never from the working directory. */
 final class KernelSources {
-    private static final String ROOT = "/dev/clpool/opencl/kernels/";
-    /** The files of the pooling program, in the order they are compiled together. */
-    static final List<String> POOLING = List.of("common.cl", "cell_pool.cl", "plane_pool.cl", "tiled_pool.cl", "copy_pool.cl",
-            "backward_pool.cl", "pyramid_pool.cl", "channels_last_pool.cl");
+    static final String ROOT = "/dev/clpool/opencl/kernels/";
+    /** The pooling kernels of every storage type's programs, in the order they are compiled together. */
+    static final List<String> POOLING = List.of("common.cl", "copy.cl", "cell.cl", "planes.cl", "channels_last.cl", "tiled.cl",
+            "segments.cl");
+    /** What float32 programs hold besides: pyramids and backward passes take float32 alone. */
+    static final List<String> FLOAT32_ONLY = List.of("pyramid.cl", "backward.cl");
 
     private KernelSources() {
     }

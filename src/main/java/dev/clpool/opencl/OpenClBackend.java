@@ -64,29 +64,26 @@ public final class OpenClBackend implements Backend {
                     + "LD_PRELOAD={} (signal chaining) to prevent that",
                     SignalChaining.library().map(Path::toString).orElse("$JAVA_HOME/lib/libjsig.so"));
         }
-        return new OpenClBackend(handles, options, DeviceSession.open(handles, options));
-    }
-
-    /** What the device reports of itself. */
-    public DeviceInfo deviceInfo() {
-        return device.info();
+        // The float32 average program is built (or loaded) up front, so that a device that cannot build the
+        // kernels fails here; the others are built when first needed.
+        return new OpenClBackend(handles, options, DeviceSession.open(handles, options,
+                Set.of(new DeviceSession.ProgramKey(DType.FLOAT32, KernelMode.AVG))));
     }
 
     @Override
     public String kernelFor(PoolPlan plan, DType dtype, Layout layout) {
         StoragePrograms.requireSupported(dtype, device.info());
-        return call(s -> (layout == Layout.CHANNELS_LAST ? s.kernels(dtype).chooseChannelsLast(plan, plan.op().withIndices())
-                : s.kernels(dtype).choose(plan)).label());
+        return call(s -> PoolKernels.choose(PoolKernels.query(s, plan, dtype, layout, plan.planes()), options.kernel()).name);
     }
 
     @Override
     public String kernelFor(PyramidPlan plan) {
-        return PyramidKernels.method(plan, plan.planes(), device.info(), options).label;
+        return call(s -> PyramidKernels.choose(plan, plan.planes(), s.device(), s.tuning(), options.kernel()).label);
     }
 
     @Override
     public String kernelFor(BackwardPlan plan) {
-        return "backward";
+        return BackwardKernels.NAME;
     }
 
     /**
@@ -109,7 +106,6 @@ public final class OpenClBackend implements Backend {
                 outUnit * (indices != null ? Long.BYTES : elementBytes)), maxAllocationBytes(), "input",
                 channelsLast ? "batch element" : "plane", plan.inputShape());
         call(s -> {
-            PoolKernels kernels = s.kernels(dtype);
             try (ClBuffer bins = s.binTable(plan)) {
                 for (long k = 0; k < chunks.count(); k++) {
                     Chunks.Chunk c = chunks.get(k);
@@ -117,12 +113,8 @@ public final class OpenClBackend implements Backend {
                          BufferPool.Lease out = s.buffers.acquire(c.count() * outUnit * elementBytes);
                          BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(c.count() * outUnit * Long.BYTES)) {
                         s.transfers.write(in.buffer, 0, HostRegion.of(input, c.first() * inUnit, c.count() * inUnit));
-                        ClBuffer idxBuffer = idx == null ? null : idx.buffer;
-                        if (channelsLast) {
-                            kernels.runChannelsLast(plan, c.count(), in.buffer, bins, out.buffer, idxBuffer);
-                        } else {
-                            kernels.run(plan, c.count(), in.buffer, bins, out.buffer, idxBuffer);
-                        }
+                        PoolQuery q = PoolKernels.query(s, plan, dtype, input.layout(), c.count() * unitPlanes);
+                        PoolKernels.run(s, q, options.kernel(), in.buffer, bins, out.buffer, idx == null ? null : idx.buffer);
                         s.transfers.read(out.buffer, 0, HostRegion.of(values, c.first() * outUnit, c.count() * outUnit));
                         if (idx != null) {
                             s.transfers.read(idx.buffer, 0, HostRegion.of(indices, c.first() * outUnit, c.count() * outUnit));
@@ -138,7 +130,7 @@ public final class OpenClBackend implements Backend {
     public void pyramid(PyramidPlan plan, Tensor input, List<Tensor> values, List<Tensor> indices) {
         long cap = maxAllocationBytes();
         call(s -> {
-            PyramidKernels.run(s, plan, input, values, indices, device.info(), options, cap);
+            PyramidKernels.run(s, plan, input, values, indices, options.kernel(), cap);
             return null;
         });
     }
@@ -201,15 +193,12 @@ public final class OpenClBackend implements Backend {
                 return new DevicePoolResult(new ClTensor(this, s, shape, dtype, layout, null),
                         withIndices ? new ClTensor(this, s, shape, DType.INT64, layout, null) : null, 0);
             }
-            PoolKernels kernels = s.kernels(dtype);
             BufferPool.Lease out = s.buffers.acquire(n * dtype.byteSize());
             BufferPool.Lease idx = null;
             try (ClBuffer bins = s.binTable(plan)) {
                 idx = withIndices ? s.buffers.acquire(n * Long.BYTES) : null;
-                ClBuffer idxBuffer = idx == null ? null : idx.buffer;
-                long nanos = layout == Layout.CHANNELS_LAST
-                        ? kernels.runChannelsLast(plan, plan.inputShape().dim(0), in.buffer(), bins, out.buffer, idxBuffer)
-                        : kernels.run(plan, plan.planes(), in.buffer(), bins, out.buffer, idxBuffer);
+                PoolQuery q = PoolKernels.query(s, plan, dtype, layout, plan.planes());
+                long nanos = PoolKernels.run(s, q, options.kernel(), in.buffer(), bins, out.buffer, idx == null ? null : idx.buffer);
                 return new DevicePoolResult(new ClTensor(this, s, shape, dtype, layout, out),
                         idx == null ? null : new ClTensor(this, s, shape, DType.INT64, layout, idx), nanos);
             } catch (RuntimeException e) {
@@ -276,14 +265,8 @@ public final class OpenClBackend implements Backend {
                 return; // closed meanwhile, or another call rebuilt it already
             }
             LOG.warn("OpenCL session on {} lost ({}); rebuilding it", device.info().name(), cause.getMessage());
-            DeviceSession fresh = DeviceSession.open(device, options);
-            try {
-                // The replacement holds what the failed session held: the programs of the storage types used.
-                failed.storageTypes().forEach(fresh::kernels);
-            } catch (RuntimeException e) {
-                fresh.close();
-                throw e;
-            }
+            // The replacement holds what the failed session held: the programs built so far.
+            DeviceSession fresh = DeviceSession.open(device, options, failed.programKeys());
             failed.close();
             session = fresh;
         } catch (RuntimeException e) {

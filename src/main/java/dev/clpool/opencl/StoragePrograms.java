@@ -1,12 +1,14 @@
 package dev.clpool.opencl;
 
 import dev.clpool.tensor.DType;
+import java.util.stream.Stream;
 
 /**
- * The pooling program of each storage type: the same kernel sources, preceded by a prelude that defines
+ * The programs of each storage type: the same kernel sources, preceded by a prelude that defines
  * {@code CLPOOL_ELEMENT} and the element macros of {@code common.cl} ({@code elem_t}, {@code acc_t},
- * {@code LOAD}, {@code STORE}). float32 needs none. Each program is built the first time a session
- * pools its type, and kept (and cached on disk) like the float32 one.
+ * {@code LOAD}, {@code STORE}); float32 needs none, and alone holds the pyramid and backward kernels. A
+ * session builds a program per storage type and {@link KernelMode} the first time it needs it, and keeps it
+ * (the program cache keeps it on disk).
  *
  * <ul>
  *   <li>float16: {@code ushort} bit patterns read with the core {@code vload_half} and written with
@@ -76,11 +78,13 @@ final class StoragePrograms {
         };
     }
 
-    /** The program source for {@code dtype}: its prelude, then the pooling kernels. */
+    /** The program source for {@code dtype}: its prelude, then the pooling kernels (and for float32, pyramids and backward passes). */
     static String source(DType dtype) {
         String prelude = prelude(dtype);
-        String kernels = KernelSources.program(KernelSources.POOLING);
-        return prelude.isEmpty() ? kernels : "#line 1 \"prelude-" + dtype + "\"\n" + prelude + kernels;
+        if (dtype == DType.FLOAT32) {
+            return KernelSources.program(Stream.concat(KernelSources.POOLING.stream(), KernelSources.FLOAT32_ONLY.stream()).toList());
+        }
+        return "#line 1 \"prelude-" + dtype + "\"\n" + prelude + KernelSources.program(KernelSources.POOLING);
     }
 
     /** Bytes of {@code acc_t}, what a kernel keeps in local memory per element. */

@@ -5,7 +5,7 @@ import dev.clpool.plan.PoolPlan;
 import java.util.Optional;
 
 /**
- * How {@code tiled_pool.cl} splits a 2-d plan into work-groups: {@code planesPerTile} whole planes
+ * How {@code tiled.cl} splits a 2-d plan into work-groups: {@code planesPerTile} whole planes
  * (plane mode), or one plane's band of {@code rowsPerTile} output rows (band mode), and the local
  * memory a tile needs.
  *
@@ -16,29 +16,31 @@ import java.util.Optional;
  * @param tiles work-groups in all
  */
 record TiledGeometry(long planesPerTile, long rowsPerTile, int localSize, long tileFloats, long tiles) {
-    /** The largest plane the automatic tuning tiles whole; larger planes are tiled in row bands. */
-    static final long WHOLE_PLANE_BYTES = 32768;
 
     /**
-     * The geometry for {@code planes} planes of a 2-d plan, or empty when tiling does not fit: a 3-d
-     * plan, a plane of 2^31 cells or more, or a single output row whose input rows exceed the device's
-     * local memory.
+     * The geometry for a 2-d query, or empty when tiling does not fit: a 3-d plan, a plane of 2^31 cells or
+     * more, or a single output row whose input rows exceed the device's local memory. Planes up to
+     * {@code tiledSmallPlaneBytes} go in small groups with small tiles, so that many groups share a compute
+     * unit, unless such a tile would leave fewer than 32 cells (a warp) to compute, as in global pooling.
      */
-    static Optional<TiledGeometry> of(PoolPlan plan, long planes, DeviceInfo device, OpenClOptions.Tiling preferred) {
+    static Optional<TiledGeometry> of(PoolQuery q) {
+        PoolPlan plan = q.plan();
+        long planes = q.planes();
         if (plan.depth().inputSize() != 1 || plan.depth().outputSize() != 1 || planes == 0) {
             return Optional.empty();
         }
+        Tuning t = q.tuning();
         AxisBins h = plan.height();
         long inW = plan.width().inputSize();
         long planeFloats = h.inputSize() * inW;
         if (planeFloats > Integer.MAX_VALUE) {
-            return Optional.empty(); // the kernel indexes within a plane with ints
+            return Optional.empty(); // the kernel's tile holds ints' worth of cells
         }
-        OpenClOptions.Tiling tiling = preferred.forPlanes(planeFloats * Float.BYTES, plan.outputPlaneSize());
-        int localSize = tiling.localSize();
-        // Local memory for the tile, less a margin for what the compiler keeps there itself.
-        long localLeft = device.localMemoryBytes() - 1024;
-        long planeTileBytes = Math.min(tiling.planeTileBytes(), localLeft);
+        long planeBytes = planeFloats * Float.BYTES;
+        boolean small = planeBytes <= t.tiledSmallPlaneBytes() && (t.tiledSmallTileBytes() / planeBytes) * plan.outputPlaneSize() >= 32;
+        int localSize = small ? t.tiledSmallLocalSize() : t.tiledLocalSize();
+        long localLeft = q.localMemory();
+        long planeTileBytes = Math.min(small ? t.tiledSmallTileBytes() : t.tiledTileBytes(), localLeft);
         long g;
         long r;
         long span;
@@ -68,8 +70,8 @@ record TiledGeometry(long planesPerTile, long rowsPerTile, int localSize, long t
         return most;
     }
 
-    /** Floats of local memory for a span of {@code n}: the kernel's PAD leaves one spare every 32. */
-    private static long padded(long n) {
+    /** Elements of local memory for a span of {@code n}: PAD leaves one spare every 32 (common.cl). */
+    static long padded(long n) {
         return n + n / 32 + 1;
     }
 

@@ -65,6 +65,15 @@ public final class AxisBins {
         return end(i, outputSize, inputSize);
     }
 
+    /** The fewest input cells a bin of this axis has (0 for an axis without output cells). */
+    public long minBinLength() {
+        long min = outputSize == 0 ? 0 : Long.MAX_VALUE;
+        for (long i = 0; i < outputSize; i++) {
+            min = Math.min(min, end(i) - start(i));
+        }
+        return min;
+    }
+
     /** True when each output cell is exactly one input cell: pooling is a copy along this axis. */
     public boolean isIdentity() {
         return inputSize == outputSize;

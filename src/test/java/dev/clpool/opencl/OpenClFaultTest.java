@@ -236,7 +236,7 @@ class OpenClFaultTest {
                 () -> Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withCacheDir(null)));
         ProgramBuildException e = assertInstanceOf(ProgramBuildException.class, trace.thrown());
         assertEquals(CL.CL_BUILD_PROGRAM_FAILURE, e.status());
-        assertTrue(e.getMessage().startsWith("clBuildProgram(pooling, ") && e.getMessage().contains("CL_BUILD_PROGRAM_FAILURE (-11)"),
+        assertTrue(e.getMessage().startsWith("clBuildProgram(pooling-float32-avg, ") && e.getMessage().contains("CL_BUILD_PROGRAM_FAILURE (-11)"),
                 e.getMessage());
         assertEquals(1, trace.count("clCreateContext"));
         assertEquals(before, LiveObjects.snapshot(), "live OpenCL objects after the failed open");

@@ -16,7 +16,6 @@ import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolResult;
 import dev.clpool.tensor.Tensor;
 import dev.clpool.opencl.ClFaults;
-import dev.clpool.opencl.KernelChoice;
 import dev.clpool.opencl.LiveObjects;
 import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.opencl.OpenClOptions;
@@ -229,16 +228,17 @@ class BigInputTest {
     }
 
     static Stream<Named<Object>> tallEngines() {
-        return Stream.of(Named.of("java", (Object) "java"), Named.of("opencl auto", (Object) KernelChoice.AUTO),
-                Named.of("opencl cell", (Object) KernelChoice.CELL), Named.of("opencl planes", (Object) KernelChoice.PLANES),
-                Named.of("opencl tiled", (Object) KernelChoice.TILED));
+        return Stream.concat(Stream.of(Named.of("java", (Object) "java")), TestDevices.poolKernels()
+                .filter(k -> !k.getPayload().equals("copy") && !k.getPayload().equals("channels_last_blocks"))
+                .map(k -> Named.of("opencl " + k.getPayload(), (Object) k.getPayload())));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("tallEngines")
     void aPlaneOf2To24Plus1RowsPoolsExactly(Object engine) {
         Clpool clpool = engine.equals("java") ? TestDevices.java()
-                : Clpool.open(pickOpenCl(), OpenClOptions.defaults().withKernel((KernelChoice) engine));
+                : Clpool.open(pickOpenCl(), OpenClOptions.defaults().withKernel((String) engine));
+        int ran = 0;
         boolean exactAvg = clpool.openClDevices().stream().allMatch(DeviceInfo::correctlyRoundedDivide);
         try {
             float[] x = tallInput();
@@ -246,6 +246,10 @@ class BigInputTest {
             for (long oh : TALL_OUTPUTS) {
                 OutputSize size = OutputSize.of(oh, 1);
                 String what = clpool.device() + ", H = 2^24 + 1 -> " + oh;
+                if (clpool.isOpenCl() && !TestDevices.runs(clpool, input, AdaptivePool.max2d(size, true))) {
+                    continue; // a forced kernel that refuses this plan (tiled: the rows of one output row do not fit)
+                }
+                ran++;
                 PoolResult max = clpool.adaptiveMaxPool2d(input, size);
                 PoolResult expectedMax = tallReference(x, oh, false);
                 TensorAssert.assertBitExact(expectedMax.values(), max.values(), what + ", max");
@@ -258,8 +262,11 @@ class BigInputTest {
                     TensorAssert.assertClose(expectedAvg, avg, what + ", avg");
                 }
             }
-            long[] globalIndex = clpool.adaptiveMaxPool2d(input, OutputSize.of(1)).indices().int64s();
-            assertEquals(TALL - 1L, globalIndex[0], "the largest value is the last row, 2^24");
+            assertTrue(ran > 0, clpool.device() + " pooled none of the outputs");
+            if (!clpool.isOpenCl() || TestDevices.runs(clpool, input, AdaptivePool.max2d(OutputSize.of(1), true))) {
+                long[] globalIndex = clpool.adaptiveMaxPool2d(input, OutputSize.of(1)).indices().int64s();
+                assertEquals(TALL - 1L, globalIndex[0], "the largest value is the last row, 2^24");
+            }
         } finally {
             if (clpool.isOpenCl()) {
                 clpool.close();

@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.clpool.Clpool;
 import dev.clpool.DeviceSelector;
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.opencl.OpenClOptions;
 import dev.clpool.opencl.OpenClUnavailableException;
+import dev.clpool.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Named;
@@ -70,6 +75,34 @@ public final class TestDevices {
     /** Both paths, for parameterized tests; the OpenCL one skips (or fails in CI) when missing. */
     public static Stream<Named<EngineSource>> engines() {
         return Stream.of(Named.of("java", TestDevices::java), Named.of("opencl", TestDevices::openCl));
+    }
+
+    /** {@code @MethodSource(TestDevices.POOL_KERNELS)}: auto, then every pooling kernel of the registry, forced by name. */
+    public static final String POOL_KERNELS = "dev.clpool.testing.TestDevices#poolKernels";
+
+    public static Stream<Named<String>> poolKernels() {
+        return Stream.concat(Stream.of(OpenClOptions.AUTO), OpenClOptions.poolKernelNames().stream()).map(k -> Named.of(k, k));
+    }
+
+    /** The OpenCL device with {@code kernel} forced ({@code auto}: the registry's choice), opened once per kernel. */
+    public static synchronized Clpool forced(String kernel) {
+        openCl(); // skips without OpenCL, fails in CI
+        return FORCED.computeIfAbsent(kernel, k -> Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withKernel(k)));
+    }
+
+    private static final Map<String, Clpool> FORCED = new HashMap<>();
+
+    /** Whether {@code clpool}'s forced kernel runs {@code op} of {@code input}: false where it refuses the plan. */
+    public static boolean runs(Clpool clpool, Tensor input, AdaptivePool op) {
+        try {
+            clpool.kernelFor(input, op);
+            return true;
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("kernel: clpool.kernel=")) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Opens an engine lazily, so that a missing OpenCL skips only the tests that need it. */
