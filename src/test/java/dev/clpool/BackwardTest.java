@@ -19,6 +19,7 @@ import dev.clpool.opencl.OpenClOptions;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.testing.Reference;
+import dev.clpool.testing.LaunchLog;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.SpyBackend;
 import dev.clpool.testing.TensorAssert;
@@ -241,7 +242,12 @@ class BackwardTest {
                 String what = Seeds.describe(seed) + ", " + op + " of " + Arrays.toString(shape);
                 Tensor expected = gradient(java, op, shape, x, g, outShape);
                 for (int run = 0; run < 3; run++) {
-                    TensorAssert.assertBitExact(expected, gradient(cl, op, shape, x, g, outShape), what + ", run " + run);
+                    try (LaunchLog log = LaunchLog.capture()) {
+                        TensorAssert.assertBitExact(expected, gradient(cl, op, shape, x, g, outShape), what + ", run " + run);
+                        // The device's gather computed it, not a fallback elsewhere.
+                        assertTrue(log.kernelsOn(cl.openClDevices().get(0).describe()).contains("backward_gather"),
+                                what + ": launches " + log.lines());
+                    }
                 }
             }
         }

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.opencl.OpenClOptions;
 import dev.clpool.plan.PyramidPlan;
+import dev.clpool.testing.LaunchLog;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.SpyBackend;
 import dev.clpool.testing.TensorAssert;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -148,7 +150,15 @@ class PyramidTest {
                 String what = Seeds.describe(seed) + ", kernel " + kernel;
                 for (Tensor x : kernel.equals("pyramid_staged") ? List.of(small) : List.of(small, large)) {
                     for (PyramidPool p : List.of(psp, PyramidPool.max2d(true, 1, 2, 4), PyramidPool.max2d(false, 3, 5))) {
-                        assertLevelsEqualSinglePoolings(cl, java, x, p, what + ", " + p + " of " + x.shape());
+                        try (LaunchLog log = LaunchLog.capture()) {
+                            assertLevelsEqualSinglePoolings(cl, java, x, p, what + ", " + p + " of " + x.shape());
+                            // What ran on the device is the method the registry named: its kernel, or for
+                            // pyramid_levels one pooling kernel per level.
+                            String method = cl.kernelFor(x.shape(), p);
+                            Set<String> ran = log.kernelsOn(cl.openClDevices().get(0).describe());
+                            assertTrue(method.equals("pyramid_levels") ? ran.stream().noneMatch(k -> k.startsWith("pyramid"))
+                                    : ran.contains(method), what + ", " + p + ": " + method + ", launches " + log.lines());
+                        }
                     }
                 }
                 assertLevelsEqualSinglePoolings(cl, java, volume, p3, what + ", " + p3);

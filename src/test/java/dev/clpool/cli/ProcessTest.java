@@ -11,6 +11,7 @@ import dev.clpool.testing.SvgDocument;
 import dev.clpool.testing.TestDevices;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class ProcessTest {
             dir.resolve("y.npy").toString(), "--device", "cpu"};
         Cli.process(Map.of(), args).failsWithOneLine(ExitCodes.BAD_INPUT, "not a .npy file");
 
-        String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
+        String[] verbose = Arrays.copyOf(args, args.length + 1);
         verbose[args.length] = "--verbose";
         Cli.Result r = Cli.process(Map.of(), verbose);
         assertEquals(ExitCodes.BAD_INPUT, r.code());
@@ -105,6 +106,24 @@ class ProcessTest {
         Cli.Result named = Cli.process(Map.of(OpenClLoader.ENVIRONMENT, file), "devices").succeeds();
         assertTrue(named.out().contains("OpenCL library: " + file + " (" + file + " from " + OpenClLoader.ENVIRONMENT + ")"), named.out());
         assertTrue(named.out().contains("* automatic choice"), named.out());
+    }
+
+    @Test
+    void verboseShowsEveryKernelLaunchAndWhere() throws Exception {
+        Path x = Cli.golden(dir, "seed_max_none_7__x");
+        String[] pool = {"pool", "--mode", "max", "--output-size", "none,7", "--input", x.toString(), "--output",
+            dir.resolve("y.npy").toString(), "--verbose", "--device"};
+        Cli.Result java = Cli.process(Map.of(), concat(pool, "cpu")).succeeds();
+        assertTrue(java.err().contains("launch max-planes4 on Java ("), java.err());
+        TestDevices.openCl();
+        Cli.Result cl = Cli.process(Map.of(), concat(pool, "opencl")).succeeds();
+        assertTrue(cl.err().lines().anyMatch(l -> l.matches(".*launch \\w+ on .+ global=\\[\\d+] local=\\[\\d+].*")), cl.err());
+    }
+
+    private static String[] concat(String[] args, String last) {
+        String[] all = Arrays.copyOf(args, args.length + 1);
+        all[args.length] = last;
+        return all;
     }
 
     @Test

@@ -76,7 +76,7 @@ class LeakTest {
         // Warm-up: two rounds, so that the engine's pool holds the idle buffers this workload reuses.
         for (int round = 0; round < 2; round++) {
             for (Object[] p : cycle) {
-                Workload.run(clpool, (Job) p[0], (Api) p[1]);
+                ((Job) p[0]).run(clpool, (Api) p[1]);
             }
         }
         Map<LiveObjects.Kind, Long> baseline = LiveObjects.snapshot();
@@ -86,8 +86,8 @@ class LeakTest {
         int calls = 0;
         for (int i = 0; calls < CALLS; i++) {
             Object[] p = cycle.get(i % cycle.size());
-            Workload.run(clpool, (Job) p[0], (Api) p[1]);
-            calls += Workload.apiCalls((Job) p[0], (Api) p[1]);
+            ((Job) p[0]).run(clpool, (Api) p[1]);
+            calls += ((Job) p[0]).apiCalls((Api) p[1]);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<LiveObjects.Kind, Long> after = LiveObjects.snapshot();

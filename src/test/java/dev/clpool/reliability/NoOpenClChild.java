@@ -2,7 +2,6 @@ package dev.clpool.reliability;
 
 import dev.clpool.Clpool;
 import dev.clpool.DeviceSelector;
-import dev.clpool.op.PoolResult;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -24,7 +23,7 @@ public final class NoOpenClChild {
                 System.out.println("device " + second.device() + " opencl=" + second.isOpenCl());
                 List<Workload.Job> jobs = Workload.jobs(Long.parseLong(args[1]));
                 for (int i = 0; i < jobs.size(); i++) {
-                    System.out.println("result " + i + " " + digest(first.pool(jobs.get(i).input(), jobs.get(i).op())));
+                    System.out.println("result " + i + " " + digest(jobs.get(i).run(first, Workload.Api.HOST)));
                 }
             }
             return;
@@ -48,18 +47,16 @@ public final class NoOpenClChild {
         }
     }
 
-    /** SHA-256 of the values' bits (NaN made canonical) and the indices. */
-    static String digest(PoolResult r) throws Exception {
+    /** SHA-256 of a job's outcome: its shapes, value bits (NaN made one) and indices. */
+    static String digest(Workload.Outcome o) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         ByteBuffer b = ByteBuffer.allocate(8);
-        for (float v : r.values().floats()) {
-            sha.update(b.clear().putInt(Float.floatToIntBits(v)).array(), 0, 4);
+        for (long v : o.values()) {
+            sha.update(b.clear().putLong(v).array());
         }
-        if (r.hasIndices()) {
-            for (long i : r.indices().int64s()) {
-                sha.update(b.clear().putLong(i).array());
-            }
+        for (long i : o.indices()) {
+            sha.update(b.clear().putLong(i).array());
         }
-        return r.values().shape() + " " + HexFormat.of().formatHex(sha.digest());
+        return o.shapes() + " " + HexFormat.of().formatHex(sha.digest());
     }
 }

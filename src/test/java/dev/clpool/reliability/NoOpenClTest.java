@@ -119,7 +119,7 @@ class NoOpenClTest {
         List<String> results = c.out().stream().filter(l -> l.startsWith("result ")).toList();
         assertEquals(jobs.size(), results.size(), all);
         for (int i = 0; i < jobs.size(); i++) {
-            String expected = "result " + i + " " + NoOpenClChild.digest(TestDevices.java().pool(jobs.get(i).input(), jobs.get(i).op()));
+            String expected = "result " + i + " " + NoOpenClChild.digest(jobs.get(i).run(TestDevices.java(), Workload.Api.HOST));
             assertEquals(expected, results.get(i), Seeds.describe(seed) + ": " + jobs.get(i) + " in the child vs the Java path here");
         }
     }
