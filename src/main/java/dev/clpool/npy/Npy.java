@@ -1,33 +1,35 @@
 package dev.clpool.npy;
 
-import dev.clpool.tensor.DType;
-import dev.clpool.tensor.Tensor;
 import dev.clpool.io.AtomicFiles;
+import dev.clpool.tensor.Tensor;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.io.InputStream;
 
 /**
- * Reads and writes NumPy {@code .npy} files of float16, float32, float64 and int64 arrays in C order, and
- * bfloat16 arrays as their 16-bit patterns ({@code <u2}).
+ * Reads and writes NumPy {@code .npy} images of float16, float32, float64 and int64 arrays in C order, and
+ * bfloat16 arrays as their 16-bit patterns ({@code <u2}): as files, byte arrays, buffers and streams,
+ * all with the same checks and the same bytes.
  *
- * <p>Reading checks the header and that the file holds exactly the bytes it declares before allocating
- * anything, so a header that claims a terabyte is refused, not attempted. Writing goes to a temporary
- * file in the target directory that is renamed into place: a failed write leaves no partial file and an
- * existing file untouched.
+ * <p>Reading accepts format versions 1.0 to 3.0 and either byte order. It checks the header, and that
+ * a file, array or buffer holds exactly the bytes it declares, before allocating anything, so a header
+ * that claims a terabyte is refused, not attempted; a stream's data is read as it comes, so one that
+ * ends early is refused having cost a small multiple of what it sent. Every refusal is an
+ * {@link NpyFormatException} whose message starts with the source's name: the file's path, or the name
+ * the caller gives.
+ *
+ * <p>Writing produces NumPy's version 1.0 header and little-endian data. A file is written to a
+ * temporary file in the target directory that is renamed into place: a failed write leaves no partial
+ * file and an existing file untouched.
  */
 public final class Npy {
-    private static final int CHUNK = 1 << 20;
-
     private Npy() {
     }
 
@@ -45,159 +47,155 @@ public final class Npy {
         return read(file, true);
     }
 
+    /**
+     * Reads the {@code .npy} image that makes up {@code bytes}, as {@link #read(Path)} reads a file.
+     *
+     * @throws NpyFormatException if the bytes are not exactly one image clpool reads (truncated, trailing
+     *     data, bad magic, an unsupported dtype, ...); the message starts with "the .npy bytes"
+     */
+    public static Tensor read(byte[] bytes) throws IOException {
+        return read(bytes, "the .npy bytes");
+    }
+
+    /**
+     * As {@link #read(byte[])}, errors naming the bytes {@code name}, e.g. the path they were read from.
+     *
+     * @throws NpyFormatException as {@link #read(byte[])}, the message starting with {@code name}
+     */
+    public static Tensor read(byte[] bytes, String name) throws IOException {
+        return read(ByteBuffer.wrap(bytes), name);
+    }
+
+    /** As {@link #read(byte[])}, 16-bit integer arrays read as bfloat16 bit patterns (see {@link #readBFloat16(Path)}). */
+    public static Tensor readBFloat16(byte[] bytes) throws IOException {
+        return readBFloat16(bytes, "the .npy bytes");
+    }
+
+    /** As {@link #read(byte[], String)}, 16-bit integer arrays read as bfloat16 bit patterns (see {@link #readBFloat16(Path)}). */
+    public static Tensor readBFloat16(byte[] bytes, String name) throws IOException {
+        return readBFloat16(ByteBuffer.wrap(bytes), name);
+    }
+
+    /**
+     * Reads the {@code .npy} image that makes up the buffer's remaining bytes, from its position to its
+     * limit, heap or direct. The buffer's position, limit and byte order are left as they were.
+     *
+     * @throws NpyFormatException if those bytes are not exactly one image clpool reads; the message
+     *     starts with "the .npy buffer"
+     */
+    public static Tensor read(ByteBuffer buffer) throws IOException {
+        return read(buffer, "the .npy buffer");
+    }
+
+    /**
+     * As {@link #read(ByteBuffer)}, errors naming the buffer {@code name}.
+     *
+     * @throws NpyFormatException as {@link #read(ByteBuffer)}, the message starting with {@code name}
+     */
+    public static Tensor read(ByteBuffer buffer, String name) throws IOException {
+        return read(buffer, name, false);
+    }
+
+    /** As {@link #read(ByteBuffer)}, 16-bit integer arrays read as bfloat16 bit patterns (see {@link #readBFloat16(Path)}). */
+    public static Tensor readBFloat16(ByteBuffer buffer) throws IOException {
+        return readBFloat16(buffer, "the .npy buffer");
+    }
+
+    /** As {@link #read(ByteBuffer, String)}, 16-bit integer arrays read as bfloat16 bit patterns (see {@link #readBFloat16(Path)}). */
+    public static Tensor readBFloat16(ByteBuffer buffer, String name) throws IOException {
+        return read(buffer, name, true);
+    }
+
+    /**
+     * Reads one {@code .npy} image from a stream and leaves the stream just after it, so that images
+     * written one after another read back one after another. The stream is not closed. Memory: the
+     * result, whose array doubles as the data arrives (half as much again while it grows), and a
+     * 256 KiB buffer: the declared size is allocated only once half of it has arrived.
+     *
+     * @throws NpyFormatException if the stream does not start with an image clpool reads, or ends before
+     *     the image does; the message starts with "the .npy stream". After a refusal the stream's
+     *     position is undefined.
+     */
+    public static Tensor read(InputStream in) throws IOException {
+        return read(in, "the .npy stream");
+    }
+
+    /**
+     * As {@link #read(InputStream)}, errors naming the stream {@code name}.
+     *
+     * @throws NpyFormatException as {@link #read(InputStream)}, the message starting with {@code name}
+     */
+    public static Tensor read(InputStream in, String name) throws IOException {
+        return NpyDecoder.decode(in::read, NpyDecoder.UNKNOWN_SIZE, name, false);
+    }
+
+    /** As {@link #read(InputStream)}, 16-bit integer arrays read as bfloat16 bit patterns (see {@link #readBFloat16(Path)}). */
+    public static Tensor readBFloat16(InputStream in) throws IOException {
+        return readBFloat16(in, "the .npy stream");
+    }
+
+    /** As {@link #read(InputStream, String)}, 16-bit integer arrays read as bfloat16 bit patterns (see {@link #readBFloat16(Path)}). */
+    public static Tensor readBFloat16(InputStream in, String name) throws IOException {
+        return NpyDecoder.decode(in::read, NpyDecoder.UNKNOWN_SIZE, name, true);
+    }
+
+    private static Tensor read(ByteBuffer buffer, String name, boolean bfloat16Bits) throws IOException {
+        // A duplicate: reading moves its position, not the caller's.
+        ByteBuffer bytes = buffer.duplicate();
+        NpyDecoder.Source source = (into, offset, length) -> {
+            if (!bytes.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(length, bytes.remaining());
+            bytes.get(into, offset, n);
+            return n;
+        };
+        return NpyDecoder.decode(source, bytes.remaining(), name, bfloat16Bits);
+    }
+
     private static Tensor read(Path file, boolean bfloat16Bits) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(channel, channel.size(), file.toString(), bfloat16Bits);
+            return NpyDecoder.decode((into, offset, length) -> channel.read(ByteBuffer.wrap(into, offset, length)),
+                    channel.size(), file.toString(), bfloat16Bits);
         }
-    }
-
-    /** Reads a {@code .npy} image of exactly {@code size} bytes from a stream, e.g. an {@code .npz} entry. */
-    static Tensor read(InputStream in, long size, String source) throws IOException {
-        return read(Channels.newChannel(in), size, source, false);
-    }
-
-    /** As {@link #read(InputStream, long, String)}, 16-bit integers read as bfloat16 bits when {@code bfloat16Bits}. */
-    static Tensor read(InputStream in, long size, String source, boolean bfloat16Bits) throws IOException {
-        return read(Channels.newChannel(in), size, source, bfloat16Bits);
-    }
-
-    private static Tensor read(ReadableByteChannel in, long size, String source, boolean bfloat16Bits) throws IOException {
-        byte[] prefix = readFully(in, (int) Math.min(12, size), source);
-        long headerLength = NpyHeader.headerLength(prefix, source);
-        if (headerLength < prefix.length) {
-            throw new NpyFormatException(source + ": malformed .npy header: its length field leaves no room for"
-                    + " the header text (" + headerLength + " bytes in all)");
-        }
-        if (headerLength > size) {
-            throw new NpyFormatException(source + ": truncated: the header needs " + headerLength
-                    + " bytes, the file has " + size);
-        }
-        byte[] header = new byte[(int) headerLength];
-        System.arraycopy(prefix, 0, header, 0, prefix.length);
-        byte[] rest = readFully(in, header.length - prefix.length, source);
-        System.arraycopy(rest, 0, header, prefix.length, rest.length);
-        NpyHeader h = NpyHeader.parse(header, source, bfloat16Bits);
-
-        long declared;
-        try {
-            declared = h.dataBytes();
-        } catch (ArithmeticException e) {
-            throw new NpyFormatException(source + ": the header's shape " + h.shape() + " declares more bytes than a file can hold");
-        }
-        long present = size - headerLength;
-        if (declared != present) {
-            throw new NpyFormatException(source + (declared > present ? ": truncated" : ": trailing data")
-                    + ": shape " + h.shape() + " of " + h.dtype() + " needs " + declared + " bytes of data, the file has " + present);
-        }
-        long n = h.shape().elementCount();
-        if (n > Tensor.MAX_ELEMENTS) {
-            throw new NpyFormatException(source + ": shape " + h.shape() + " has " + n
-                    + " elements, more than a Java array holds (" + Tensor.MAX_ELEMENTS + ")");
-        }
-        int count = (int) n;
-        int bytes = h.dtype().byteSize();
-        ByteOrder order = h.order();
-        return switch (h.dtype()) {
-            case FLOAT32 -> {
-                float[] out = new float[count];
-                readChunks(in, count, bytes, order, source, (buf, at, k) -> buf.asFloatBuffer().get(out, at, k));
-                yield Tensor.of(out, h.shape());
-            }
-            case INT64 -> {
-                long[] out = new long[count];
-                readChunks(in, count, bytes, order, source, (buf, at, k) -> buf.asLongBuffer().get(out, at, k));
-                yield Tensor.ofInt64(out, h.shape());
-            }
-            case FLOAT16, BFLOAT16 -> {
-                short[] out = new short[count];
-                readChunks(in, count, bytes, order, source, (buf, at, k) -> buf.asShortBuffer().get(out, at, k));
-                yield h.dtype() == DType.FLOAT16 ? Tensor.ofFloat16(out, h.shape()) : Tensor.ofBFloat16(out, h.shape());
-            }
-            case FLOAT64 -> {
-                double[] out = new double[count];
-                readChunks(in, count, bytes, order, source, (buf, at, k) -> buf.asDoubleBuffer().get(out, at, k));
-                yield Tensor.of(out, h.shape());
-            }
-        };
-    }
-
-    /** Copies {@code count} elements between a chunk of bytes and a Java array, from element {@code at}. */
-    @FunctionalInterface
-    private interface Chunk {
-        void copy(ByteBuffer chunk, int at, int count);
-    }
-
-    /** Reads {@code n} elements of {@code size} bytes in chunks, handing each chunk to {@code into}. */
-    private static void readChunks(ReadableByteChannel in, int n, int size, ByteOrder order, String source, Chunk into)
-            throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(order);
-        for (int at = 0; at < n; ) {
-            int count = Math.min(n - at, CHUNK / size);
-            fill(in, buf, count * size, source);
-            into.copy(buf, at, count);
-            at += count;
-        }
-    }
-
-    private static byte[] readFully(ReadableByteChannel in, int n, String source) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(n);
-        fill(in, buf, n, source);
-        return buf.array();
-    }
-
-    /** Reads exactly {@code bytes} bytes into {@code buf} from its start, and flips it for reading. */
-    private static void fill(ReadableByteChannel in, ByteBuffer buf, int bytes, String source) throws IOException {
-        buf.clear().limit(bytes);
-        while (buf.hasRemaining()) {
-            if (in.read(buf) < 0) {
-                throw new NpyFormatException(source + ": truncated: the file ended early");
-            }
-        }
-        buf.flip();
     }
 
     /**
      * Writes a tensor as a {@code .npy} file, atomically: to a temporary file beside {@code file}, then
      * renamed over it. float16, float32, float64 and int64 as {@code <f2}, {@code <f4}, {@code <f8},
-     * {@code <i8}; bfloat16 as its bit patterns, {@code <u2} (read it back with {@link #readBFloat16}). The
+     * {@code <i8}; bfloat16 as its bit patterns, {@code <u2} (read it back with {@link #readBFloat16(Path)}). The
      * array is written as it lies in memory: a channels-last tensor {@code (N, C, H, W)} becomes an
      * {@code (N, H, W, C)} array, its {@link Tensor#physicalShape()}.
      */
     public static void write(Path file, Tensor tensor) throws IOException {
-        AtomicFiles.write(file, channel -> write(channel, tensor));
+        AtomicFiles.write(file, channel -> NpyEncoder.encode(tensor, Channels.newOutputStream(channel)::write));
     }
 
-    /** Writes a tensor's {@code .npy} image to a channel. */
-    static void write(WritableByteChannel out, Tensor tensor) throws IOException {
-        writeAll(out, ByteBuffer.wrap(NpyHeader.encode(tensor.dtype(), tensor.physicalShape())));
-        int n = Math.toIntExact(tensor.elementCount());
-        switch (tensor.dtype()) {
-            case FLOAT16, BFLOAT16 -> writeChunks(out, n, Short.BYTES, (buf, at, k) -> buf.asShortBuffer().put(tensor.shorts(), at, k));
-            case FLOAT32 -> writeChunks(out, n, Float.BYTES, (buf, at, k) -> buf.asFloatBuffer().put(tensor.floats(), at, k));
-            case FLOAT64 -> writeChunks(out, n, Double.BYTES, (buf, at, k) -> buf.asDoubleBuffer().put(tensor.doubles(), at, k));
-            case INT64 -> writeChunks(out, n, Long.BYTES, (buf, at, k) -> buf.asLongBuffer().put(tensor.int64s(), at, k));
-        }
+    /**
+     * Writes a tensor's {@code .npy} image to a stream: the bytes {@link #write(Path, Tensor)} puts in a
+     * file, the array in memory order. The stream is neither flushed nor closed, so several images can
+     * follow one another (see {@link #read(InputStream)}).
+     */
+    public static void write(Tensor tensor, OutputStream out) throws IOException {
+        NpyEncoder.encode(tensor, out::write);
     }
 
-    /** Writes {@code n} elements of {@code size} bytes, little-endian, in chunks that {@code from} fills. */
-    private static void writeChunks(WritableByteChannel out, int n, int size, Chunk from) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        for (int at = 0; at < n; ) {
-            int count = Math.min(n - at, CHUNK / size);
-            buf.clear();
-            from.copy(buf, at, count);
-            buf.limit(count * size);
-            writeAll(out, buf);
-            at += count;
+    /**
+     * A tensor's {@code .npy} image as a byte array: the bytes {@link #write(Path, Tensor)} puts in a file.
+     *
+     * @throws IllegalArgumentException if the image is larger than a Java array holds; write it to a stream
+     */
+    public static byte[] toBytes(Tensor tensor) {
+        long size = NpyEncoder.size(tensor);
+        if (size > Tensor.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("a .npy image of " + size + " bytes is more than a byte array holds ("
+                    + Tensor.MAX_ELEMENTS + "); write it to a stream");
         }
-    }
-
-    private static void writeAll(WritableByteChannel out, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            out.write(buf);
-        }
+        byte[] bytes = new byte[(int) size];
+        NpyEncoder.encode(tensor, ByteBuffer.wrap(bytes)::put);
+        return bytes;
     }
 }

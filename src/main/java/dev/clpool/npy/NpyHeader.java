@@ -29,11 +29,19 @@ record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
         return Math.multiplyExact(shape.elementCount(), dtype.byteSize());
     }
 
+    /** The most bytes {@link #headerLength} needs to see: magic, version and the longest length field. */
+    static final int PREFIX_BYTES = 12;
     /**
-     * Checks the magic and version in the first bytes of a file ({@code prefix}, up to 12 bytes) and
-     * returns the length of the whole header, data offset included.
+     * The longest header read, prefix included: every version 1.0 header fits, and a stream that declares
+     * a gigabyte of header text is refused before it is read (NumPy itself refuses over 10000 bytes).
      */
-    static long headerLength(byte[] prefix, String source) throws NpyFormatException {
+    static final int MAX_LENGTH = 1 << 17;
+
+    /**
+     * Checks the magic and version in the first bytes of a file ({@code prefix}, up to
+     * {@link #PREFIX_BYTES}) and returns the length of the whole header, data offset included.
+     */
+    static int headerLength(byte[] prefix, String source) throws NpyFormatException {
         if (prefix.length < 10) {
             throw new NpyFormatException(source + ": not a .npy file (only " + prefix.length + " bytes)");
         }
@@ -43,26 +51,26 @@ record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
             }
         }
         int major = prefix[6] & 0xff;
+        long length;
         if (major == 1) {
-            return 10L + ((prefix[8] & 0xff) | (prefix[9] & 0xff) << 8);
-        }
-        if (major == 2 || major == 3) {
+            length = 10L + ((prefix[8] & 0xff) | (prefix[9] & 0xff) << 8);
+        } else if (major == 2 || major == 3) {
             if (prefix.length < 12) {
                 throw new NpyFormatException(source + ": truncated .npy header");
             }
-            long len = (prefix[8] & 0xffL) | (prefix[9] & 0xffL) << 8 | (prefix[10] & 0xffL) << 16 | (prefix[11] & 0xffL) << 24;
-            return 12L + len;
+            length = 12L + ((prefix[8] & 0xffL) | (prefix[9] & 0xffL) << 8 | (prefix[10] & 0xffL) << 16 | (prefix[11] & 0xffL) << 24);
+        } else {
+            throw new NpyFormatException(source + ": unsupported .npy format version " + major + "." + (prefix[7] & 0xff));
         }
-        throw new NpyFormatException(source + ": unsupported .npy format version " + major + "." + (prefix[7] & 0xff));
-    }
-
-    /** Parses the complete header, {@code header.length} bytes long (see {@link #lengthNeeded}). */
-    static NpyHeader parse(byte[] header, String source) throws NpyFormatException {
-        return parse(header, source, false);
+        if (length > MAX_LENGTH) {
+            throw new NpyFormatException(source + ": malformed .npy header: it declares " + length
+                    + " bytes, more than the " + MAX_LENGTH + " clpool reads");
+        }
+        return (int) length;
     }
 
     /**
-     * Parses the complete header; with {@code bfloat16Bits}, 16-bit integer and void arrays ({@code <u2},
+     * Parses the complete header, {@link #headerLength} bytes; with {@code bfloat16Bits}, 16-bit integer and void arrays ({@code <u2},
      * {@code <i2}, {@code |V2}) are bfloat16 bit patterns, NumPy having no bfloat16 of its own.
      */
     static NpyHeader parse(byte[] header, String source, boolean bfloat16Bits) throws NpyFormatException {

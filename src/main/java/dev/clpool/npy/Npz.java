@@ -55,7 +55,7 @@ public final class Npz {
                 throw new NpyFormatException(file + ": entry " + name + " does not record its size");
             }
             try (InputStream in = zip.getInputStream(entry)) {
-                return Npy.read(in, entry.getSize(), file + ":" + key, bfloat16Bits);
+                return NpyDecoder.decode(in::read, entry.getSize(), file + ":" + key, bfloat16Bits);
             }
         }
     }

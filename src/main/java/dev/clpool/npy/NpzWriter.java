@@ -6,10 +6,8 @@ import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -57,24 +55,14 @@ public final class NpzWriter {
         for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
             // A stored entry declares its size and CRC before its data: a first pass measures them.
             Measure measure = new Measure();
-            Npy.write(measure, e.getValue());
+            NpyEncoder.encode(e.getValue(), measure);
             ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
             entry.setMethod(ZipEntry.STORED);
             entry.setSize(measure.bytes);
             entry.setCompressedSize(measure.bytes);
             entry.setCrc(measure.crc.getValue());
             zip.putNextEntry(entry);
-            Npy.write(Channels.newChannel(new FilterOutputStream(zip) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() {
-                    // the entry is closed below, the archive after the last one
-                }
-            }), e.getValue());
+            NpyEncoder.encode(e.getValue(), zip::write);
             zip.closeEntry();
         }
         zip.finish();
@@ -82,25 +70,14 @@ public final class NpzWriter {
     }
 
     /** Counts the bytes written to it and their CRC-32. */
-    private static final class Measure implements WritableByteChannel {
+    private static final class Measure implements NpyEncoder.Sink<RuntimeException> {
         final CRC32 crc = new CRC32();
         long bytes;
 
         @Override
-        public int write(ByteBuffer src) {
-            int n = src.remaining();
-            crc.update(src);
-            bytes += n;
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
+        public void write(byte[] b, int offset, int length) {
+            crc.update(b, offset, length);
+            bytes += length;
         }
     }
 }

@@ -57,7 +57,7 @@ class NpyStorageTest {
         for (int i = 0; i < v.length; i++) {
             assertEquals(Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(back.doubles()[i]), "element " + i);
         }
-        // Past the 1 MiB copy chunk.
+        // Past the 256 KiB copy chunk.
         double[] big = new double[200_000];
         for (int i = 0; i < big.length; i++) {
             big[i] = i / 3.0;

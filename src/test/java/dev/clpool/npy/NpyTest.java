@@ -125,7 +125,7 @@ class NpyTest {
 
     @Test
     void roundTripsOfOtherRanksAndOfArraysLargerThanOneChunk() throws IOException {
-        // 0-d, empty, and arrays past the 1 MiB copy chunk (300000 floats, 200000 longs).
+        // 0-d, empty, and arrays past the 256 KiB copy chunk (300000 floats, 200000 longs).
         Path p = dir.resolve("x.npy");
         Npy.write(p, Tensor.of(new float[] {2.5f}));
         assertEquals(Shape.of(), Npy.read(p).shape());
@@ -301,10 +301,22 @@ class NpyTest {
         // test needs no 8 GiB file. The reader must refuse from the header, never touch the data.
         byte[] header = npy(1, dict("<f4", "False", "(2147483648,)"), new byte[0]);
         long size = header.length + 4L * (1L << 31);
-        Allocations.Measured m = Allocations.measure(() -> Npy.read(new ByteArrayInputStream(header), size, "big.npy"));
+        Allocations.Measured m = Allocations.measure(() -> NpyDecoder.decode(new ByteArrayInputStream(header)::read, size, "big.npy", false));
         assertNotNull(m.thrown());
         assertSame(NpyFormatException.class, m.thrown().getClass(), String.valueOf(m.thrown()));
         assertTrue(m.thrown().getMessage().contains("2147483648") && m.thrown().getMessage().contains("Java array"),
+                m.thrown().getMessage());
+        assertTrue(m.bytes() < 1 << 20, "refusing allocated " + m.bytes() + " bytes");
+    }
+
+    @Test
+    void aHeaderLongerThanAnyArraysIsRefusedBeforeItIsRead() throws IOException {
+        // A version 2.0 header whose length field claims 4 GiB of header text, in a 12-byte file.
+        byte[] b = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, -1, -1, -1, -1};
+        Path p = file("long-header.npy", b);
+        Allocations.Measured m = Allocations.measure(() -> Npy.read(p));
+        assertSame(NpyFormatException.class, m.thrown().getClass(), String.valueOf(m.thrown()));
+        assertTrue(m.thrown().getMessage().contains(p.toString()) && m.thrown().getMessage().contains("4294967307 bytes"),
                 m.thrown().getMessage());
         assertTrue(m.bytes() < 1 << 20, "refusing allocated " + m.bytes() + " bytes");
     }
