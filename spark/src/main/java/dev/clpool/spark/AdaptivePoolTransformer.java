@@ -62,7 +62,7 @@ public final class AdaptivePoolTransformer extends Transformer {
         indicesCol = new Param<>(this, "indicesCol", "max only: the int64 index h * W + w of each maximum; \"\" for none");
         mode = new Param<>(this, "mode", "avg (adaptive_avg_pool2d) or max (adaptive_max_pool2d)");
         outputSize = new Param<>(this, "outputSize", "PyTorch's output_size: 7, 5,7 or none,7");
-        device = new Param<>(this, "device", "auto, cpu, opencl, P:D or a device name; \"\" for the executor's engine");
+        device = new Param<>(this, "device", "cpu, opencl, P:D or a device name; \"\" or auto for the executor's engine");
         batchSize = new IntParam(this, "batchSize", "the most rows of one shape pooled in one launch (>= 1)");
         setDefault(outputCol, "pooled");
         setDefault(outputShapeCol, "");

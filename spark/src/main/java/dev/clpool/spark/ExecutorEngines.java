@@ -4,6 +4,7 @@ import dev.clpool.Clpool;
 import dev.clpool.DeviceSelector;
 import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.opencl.OpenClDevices;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,6 +44,14 @@ public final class ExecutorEngines {
         return g.forTask(taskGpus == null ? null : taskGpus.addresses(), task.partitionId());
     }
 
+    /**
+     * The engine a caller's device setting names: {@link #current()} for "" or {@code auto} (so GPU executors keep
+     * their GPUs), else {@link #forDevice}.
+     */
+    public static Clpool select(String device) {
+        return device.isBlank() || DeviceSelector.parse(device) instanceof DeviceSelector.Auto ? current() : forDevice(device);
+    }
+
     /** The engine of a device ({@code auto}, {@code cpu}, {@code opencl}, {@code P:D}, a name), opened once per JVM. */
     public static Clpool forDevice(String device) {
         return BY_DEVICE.computeIfAbsent(device.strip().toLowerCase(Locale.ROOT), d -> {
@@ -76,6 +85,16 @@ public final class ExecutorEngines {
 
     private static Clpool openDevice(DeviceInfo device) {
         return Clpool.open(new DeviceSelector.Indexed(device.platformIndex(), device.deviceIndex()));
+    }
+
+    /** Every engine open in this JVM. */
+    static List<Clpool> openEngines() {
+        List<Clpool> all = new ArrayList<>(BY_DEVICE.values());
+        GpuEngines g = gpus;
+        if (g != null) {
+            all.addAll(g.engines());
+        }
+        return all;
     }
 
     /** Closes every engine of this JVM; a later task opens its engine again. */

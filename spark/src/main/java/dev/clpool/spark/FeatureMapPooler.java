@@ -31,7 +31,7 @@ final class FeatureMapPooler implements MapPartitionsFunction<Row, Row> {
     private final int batchSize;
 
     /**
-     * @param device the device to pool on, or "" for the executor's engine ({@link ExecutorEngines#current()})
+     * @param device the device to pool on, or "" for the executor's engine ({@link ExecutorEngines#select})
      * @param batchSize the most rows one launch stacks
      */
     FeatureMapPooler(FeatureMapColumns columns, PoolSpec spec, String device, int batchSize) {
@@ -43,7 +43,7 @@ final class FeatureMapPooler implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        Clpool engine = device.isBlank() ? ExecutorEngines.current() : ExecutorEngines.forDevice(device);
+        Clpool engine = ExecutorEngines.select(device);
         TaskContext task = TaskContext.get();
         return new Batches(rows, engine, spec.op(), task == null ? 0 : task.partitionId());
     }
