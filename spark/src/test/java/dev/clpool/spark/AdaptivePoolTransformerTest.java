@@ -34,7 +34,7 @@ class AdaptivePoolTransformerTest {
     private static Dataset<Row> featureMaps(boolean binary, boolean intShapes) {
         List<Row> rows = new ArrayList<>();
         for (int id = 0; id < SHAPES.length; id++) {
-            float[] v = TestMaps.values(id, (int) (SHAPES[id][0] * SHAPES[id][1] * SHAPES[id][2]));
+            float[] v = SampleShards.values(id, (int) (SHAPES[id][0] * SHAPES[id][1] * SHAPES[id][2]));
             Object shape = intShapes ? Arrays.stream(SHAPES[id]).mapToInt(Math::toIntExact).toArray() : SHAPES[id];
             rows.add(RowFactory.create(id, binary ? LittleEndian.floats(v, 0, v.length) : v,
                     shape));
@@ -76,7 +76,7 @@ class AdaptivePoolTransformerTest {
         for (Row row : rows) {
             int id = row.getInt(0);
             long[] shape = SHAPES[id];
-            PoolResult expected = TestMaps.reference(TestMaps.values(id, (int) (shape[0] * shape[1] * shape[2])), shape, op);
+            PoolResult expected = TestMaps.reference(SampleShards.values(id, (int) (shape[0] * shape[1] * shape[2])), shape, op);
             float[] values = binary ? floats(row.getAs("pooled")) : TestMaps.floats(row.getList(row.fieldIndex("pooled")));
             assertArrayEquals(TestMaps.bits(expected.values().floats()), TestMaps.bits(values), "values of row " + id);
             assertEquals(TestMaps.shapeOf(expected.values()), row.getList(row.fieldIndex("pooled_shape")), "shape of row " + id);

@@ -3,6 +3,7 @@ package dev.clpool.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clpool.Clpool;
@@ -10,6 +11,7 @@ import dev.clpool.npy.Npy;
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -154,7 +157,7 @@ class NpyPoolJobTest {
     @Test
     void aShardOfAnotherDtypeOrRankIsBadInputToo() throws IOException {
         Path in = copyOfShards("wrong-types");
-        Npy.write(in.resolve("nested/ints.npy"), Tensor.ofInt64(new long[] {1, 2, 3, 4}, dev.clpool.tensor.Shape.of(1, 2, 2)));
+        Npy.write(in.resolve("nested/ints.npy"), Tensor.ofInt64(new long[] {1, 2, 3, 4}, Shape.of(1, 2, 2)));
         Path out = work.resolve("out");
         Run run = job("--input", in.toString(), "--output", out.toString(), "--mode", "max", "--output-size", "2");
         assertEquals(NpyPoolJob.BAD_INPUT, run.code(), run.err());
@@ -221,11 +224,11 @@ class NpyPoolJobTest {
     }
 
     private static void assertMessage(String expected, String option, String value) {
-        Map<String, String> args = new java.util.LinkedHashMap<>(Map.of("--input", "in", "--output", "out", "--mode", "avg",
+        Map<String, String> args = new LinkedHashMap<>(Map.of("--input", "in", "--output", "out", "--mode", "avg",
                 "--output-size", "7"));
         args.put(option, value);
         String[] flat = args.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobOptions.parse(flat));
         assertTrue(e.getMessage().startsWith(expected), e.getMessage());
     }

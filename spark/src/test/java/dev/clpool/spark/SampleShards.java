@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A folder of mixed {@code .npy} shards: float32 (C, H, W) and (N, C, H, W) of several shapes, in nested folders (one
@@ -28,6 +29,25 @@ final class SampleShards {
     private SampleShards() {
     }
 
+    /** Random values with NaN, -inf, +inf, -0 and ties among them, reproducibly from {@code seed}. */
+    static float[] values(long seed, int count) {
+        Random r = new Random(seed);
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            int pick = r.nextInt(40);
+            v[i] = switch (pick) {
+                case 0 -> Float.NaN;
+                case 1 -> Float.NEGATIVE_INFINITY;
+                case 2 -> Float.POSITIVE_INFINITY;
+                case 3 -> -0.0f;
+                case 4 -> 0.0f;
+                case 5, 6, 7 -> 1.5f;
+                default -> (float) r.nextGaussian() * 100;
+            };
+        }
+        return v;
+    }
+
     /** Writes the shards (and {@code notes.txt}) into {@code dir}. */
     static void write(Path dir) throws IOException {
         long seed = 1;
@@ -38,7 +58,7 @@ final class SampleShards {
             for (long s : e.getValue()) {
                 n *= s;
             }
-            Npy.write(file, Tensor.of(TestMaps.values(seed++, (int) n), e.getValue()));
+            Npy.write(file, Tensor.of(values(seed++, (int) n), e.getValue()));
         }
         Files.writeString(dir.resolve("notes.txt"), "not a shard: the job reads *.npy only\n");
     }

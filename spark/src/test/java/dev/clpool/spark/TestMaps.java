@@ -7,7 +7,6 @@ import dev.clpool.opencl.OpenClDevices;
 import dev.clpool.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -29,25 +28,6 @@ final class TestMaps {
         if (device.equals("opencl")) {
             Assumptions.assumeFalse(OpenClDevices.listOrEmpty().isEmpty(), "no OpenCL device: install PoCL to run this on OpenCL");
         }
-    }
-
-    /** Random values with NaN, -inf, +inf, -0 and ties among them, reproducibly from {@code seed}. */
-    static float[] values(long seed, int count) {
-        Random r = new Random(seed);
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            int pick = r.nextInt(40);
-            v[i] = switch (pick) {
-                case 0 -> Float.NaN;
-                case 1 -> Float.NEGATIVE_INFINITY;
-                case 2 -> Float.POSITIVE_INFINITY;
-                case 3 -> -0.0f;
-                case 4 -> 0.0f;
-                case 5, 6, 7 -> 1.5f;
-                default -> (float) r.nextGaussian() * 100;
-            };
-        }
-        return v;
     }
 
     static PoolResult reference(float[] values, long[] shape, AdaptivePool op) {
