@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /** GPU addresses, as a discovery script may print them, matched to synthetic OpenCL devices. */
 class GpuAddressesTest {
-    private static DeviceInfo device(int index, String type, String pci, String uuid) {
+    /** A synthetic device of platform 0: a type, a PCI bus id and a UUID, "" where the driver would report none. */
+    static DeviceInfo device(int index, String type, String pci, String uuid) {
         return new DeviceInfo(0, index, "Fake CL", "Fake " + type + " " + index, "Fake", type, "OpenCL 3.0", "1.0", "OpenCL C 1.2",
                 8, 1L << 34, 1L << 32, 1L << 16, 1024, true, false, "", pci, uuid);
     }
