@@ -32,7 +32,7 @@ final class StagedOutput {
     }
 
     /**
-     * Checks the output folder and chooses the staging folder; creates nothing but the output's parent.
+     * Checks the output folder and chooses the staging folder; creates nothing.
      *
      * @param runId what makes the staging folder this run's own
      * @throws IllegalArgumentException naming {@code --output} when it exists and is not an empty folder
@@ -47,7 +47,6 @@ final class StagedOutput {
         if (out.getParent() == null) {
             throw new IllegalArgumentException("--output " + output + ": the root cannot be the output; name a folder");
         }
-        fs.mkdirs(out.getParent());
         return new StagedOutput(fs, out, new Path(out.getParent(), "." + out.getName() + ".staging-" + runId));
     }
 
