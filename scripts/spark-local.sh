@@ -29,7 +29,7 @@ esac
 classpath_file="$spark/target/classpath.txt"
 if [ ! -s "$classpath_file" ] || [ -n "$(find "$spark/pom.xml" "$spark/src/main" -newer "$classpath_file" -print -quit)" ]; then
   echo "spark-local: building spark/ ..." >&2
-  if ! mvn -q -B -Dstyle.color=never -f "$spark/pom.xml" -DskipTests compile dependency:build-classpath \
+  if ! mvn -q -B -f "$spark/pom.xml" -DskipTests compile dependency:build-classpath \
       -Dmdep.includeScope=compile -Dmdep.outputFile="$classpath_file" >&2; then
     rm -f "$classpath_file"
     echo "spark-local: the build of spark/ failed; is the core installed? (mvn -B install -DskipTests in $root)" >&2

@@ -22,7 +22,13 @@ public final class ClpoolPlugin implements SparkPlugin {
         return new ExecutorPlugin() {
             @Override
             public void init(PluginContext ctx, Map<String, String> extraConf) {
-                ExecutorEngines.open(ClpoolConf.device(ctx.conf()), ctx.resources());
+                String device = ClpoolConf.device(ctx.conf());
+                try {
+                    ExecutorEngines.open(device, ctx.resources());
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("clpool on executor " + ctx.executorID() + ", " + ClpoolConf.DEVICE + "="
+                            + device + ": " + e.getMessage(), e);
+                }
             }
 
             @Override

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,5 +57,13 @@ class ClpoolPluginTest {
         assertTrue(ExecutorEngines.openEngines().isEmpty(), "closed at executor shutdown");
         assertThrows(IllegalStateException.class, () -> engine.pool(Tensor.of(new float[] {1}, 1, 1, 1),
                 AdaptivePool.avg2d(OutputSize.of(1))));
+    }
+
+    @Test
+    void aDeviceTheExecutorCannotOpenFailsItsStartNamingTheSetting() {
+        LocalSpark.stop();
+        Exception e = assertThrows(Exception.class,
+                () -> LocalSpark.session(Map.of("spark.plugins", ClpoolPlugin.class.getName(), ClpoolConf.DEVICE, "-1:0")));
+        assertTrue(e.getMessage().contains("spark.clpool.device=-1:0: device '-1:0'"), e.getMessage());
     }
 }
