@@ -8,7 +8,7 @@
 #      backward passes (bench --op), each result checked against the Java path first;
 #   4. PyTorch CUDA on the same shapes and storage, where the machine has it, for same-run ratios.
 # (scripts/gpu-sweep.sh times each kernel and tuning instead.)
-# Everything goes to $OUT (default gpu-results/): log.txt and the benchmark JSON, Markdown and PNG.
+# Everything goes to $OUT (default gpu-results/): log.txt and the benchmark JSON, Markdown and SVG chart.
 # For a dry run elsewhere: SUITE=cpu HEAP=4g RUNS=2 bash scripts/gpu-check.sh
 set -u
 suite=${SUITE:-gpu}
@@ -45,7 +45,7 @@ done
 
 step "bench, automatic choice, with transfers"
 bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --suite "$suite" --device opencl --runs "$runs" --transfers \
-    --json "$out/bench-auto.json" --markdown "$out/bench-auto.md" --png "$out/bench-auto.png" 2>/dev/null >> "$log"
+    --json "$out/bench-auto.json" --markdown "$out/bench-auto.md" --svg "$out/bench-auto.svg" 2>/dev/null >> "$log"
 step "bench, float16, bfloat16 and channels last, avg and max"
 bash .gpu/run.sh java "${heap[@]}" -jar "$jar" bench --suite "$suite" --device opencl --runs $(( (runs + 1) / 2 )) \
     --dtype float32,float16,bfloat16 --layout nchw,nhwc --json "$out/bench-storage.json" 2>/dev/null >> "$log"

@@ -1,18 +1,12 @@
 package dev.clpool;
 
+import dev.clpool.cpu.JavaBackend;
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.DevicePoolResult;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolMode;
 import dev.clpool.op.PoolResult;
 import dev.clpool.op.PyramidPool;
-import dev.clpool.spi.Backend;
-import dev.clpool.tensor.DType;
-import dev.clpool.tensor.DeviceTensor;
-import dev.clpool.tensor.Layout;
-import dev.clpool.tensor.Shape;
-import dev.clpool.tensor.Tensor;
-import dev.clpool.cpu.JavaBackend;
 import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.opencl.OpenClDevices;
@@ -21,9 +15,20 @@ import dev.clpool.opencl.OpenClUnavailableException;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
+import dev.clpool.spi.Backend;
+import dev.clpool.spi.TransferRates;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,18 +46,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every input is checked before any device is touched, and a bad one raises an
  * {@link IllegalArgumentException} naming the parameter and the value. One instance may be used from
- * several threads at once; {@link #close()} releases the device, after which calls throw
- * {@link IllegalStateException}.
+ * several threads at once. Host tensors may be Java arrays or NIO buffers (see {@link Tensor}); results
+ * come back in the same kind of storage as the input. A Clpool is a scope for the device tensors it hands
+ * out: {@link #close()} closes those still open and releases the device, after which every call, and every
+ * use of its device tensors, throws {@link IllegalStateException}.
  */
 public final class Clpool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Clpool.class);
     private static final AtomicBoolean FALLBACK_WARNED = new AtomicBoolean();
 
     private final Backend backend;
+    private final List<DeviceInfo> openClDevices;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The device tensors handed out and not yet closed. */
+    private final Set<ScopedTensor> scope = ConcurrentHashMap.newKeySet();
 
-    private Clpool(Backend backend) {
+    private Clpool(Backend backend, List<DeviceInfo> openClDevices) {
         this.backend = backend;
+        this.openClDevices = List.copyOf(openClDevices);
     }
 
     /** Opens the device that {@link DeviceSelector#fromEnvironment()} names ({@code auto} by default). */
@@ -85,21 +96,25 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(selector, "selector");
         Objects.requireNonNull(options, "options");
         if (selector instanceof DeviceSelector.Java) {
-            return new Clpool(new JavaBackend());
+            return new Clpool(new JavaBackend(), List.of());
         }
         if (selector instanceof DeviceSelector.Auto) {
             try {
-                return new Clpool(OpenClBackend.open(OpenClDevices.automaticChoice(), options));
+                return openCl(OpenClDevices.automaticChoice(), options);
             } catch (OpenClUnavailableException e) {
                 if (FALLBACK_WARNED.compareAndSet(false, true)) {
                     LOG.warn("OpenCL is not available, pooling on the Java path: {}", e.getMessage());
                 } else {
                     LOG.debug("OpenCL is not available, pooling on the Java path: {}", e.getMessage());
                 }
-                return new Clpool(new JavaBackend());
+                return new Clpool(new JavaBackend(), List.of());
             }
         }
-        return new Clpool(OpenClBackend.open(openClDevice(selector), options));
+        return openCl(openClDevice(selector), options);
+    }
+
+    private static Clpool openCl(DeviceInfo device, OpenClOptions options) {
+        return new Clpool(OpenClBackend.open(device, options), List.of(device));
     }
 
     /** The OpenCL device an explicit selector names. */
@@ -115,14 +130,15 @@ public final class Clpool implements AutoCloseable {
 
     /** A Clpool over a backend of the caller's; it is closed with the Clpool. */
     public static Clpool using(Backend backend) {
-        return new Clpool(Objects.requireNonNull(backend, "backend"));
+        return new Clpool(Objects.requireNonNull(backend, "backend"), List.of());
     }
 
     /**
-     * Runs one pooling. The input is read, never written; the result's arrays are new and the caller's.
-     * The values have the input's dtype and layout; averages are summed in float32 (float64 for float64
-     * inputs) and rounded to the input's dtype once, as PyTorch's CPU kernels do. Indices are int64, in
-     * the input's layout, and spatial ({@code h * W + w}) in every layout.
+     * Runs one pooling. The input is read, never written; the results are new and the caller's, in the
+     * input's kind of storage (Java arrays for arrays, page-aligned direct memory for buffers). The values
+     * have the input's dtype and layout; averages are summed in float32 (float64 for float64 inputs) and
+     * rounded to the input's dtype once, as PyTorch's CPU kernels do. Indices are int64, in the input's
+     * layout, and spatial ({@code h * W + w}) in every layout.
      *
      * @throws IllegalArgumentException for an input or output size PyTorch refuses, naming it, an int64
      *     input, a channels_last input that is not batched, or float64 on an OpenCL device without
@@ -134,23 +150,44 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(op, "op");
         requireOpen();
         PoolPlan plan = poolablePlan(input.shape(), input.dtype(), input.layout(), op);
-        int n = plan.outputArrayLength();
-        if (input.dtype() != DType.FLOAT32 || input.layout() != Layout.CONTIGUOUS) {
-            // Results in the input's dtype and layout, as PyTorch's (its suggest_memory_format).
-            Tensor values = Tensor.zeros(input.dtype(), plan.outputShape(), input.layout());
-            Tensor indices = op.withIndices() ? Tensor.zeros(DType.INT64, plan.outputShape(), input.layout()) : null;
-            if (!plan.isEmpty()) {
-                backend.pool(plan, input, values, indices);
-            }
-            return new PoolResult(values, indices);
-        }
-        float[] values = new float[n];
-        long[] indices = op.withIndices() ? new long[n] : null;
+        plan.outputArrayLength(); // refuses outputs no array or buffer holds, naming the output size
+        Tensor values = input.like(input.dtype(), plan.outputShape(), input.layout());
+        Tensor indices = op.withIndices() ? input.like(DType.INT64, plan.outputShape(), input.layout()) : null;
         if (!plan.isEmpty()) {
-            backend.pool(plan, input.floats(), values, indices);
+            backend.pool(plan, input, values, indices);
         }
-        return new PoolResult(Tensor.of(values, plan.outputShape()),
-                indices == null ? null : Tensor.ofInt64(indices, plan.outputShape()));
+        return new PoolResult(values, indices);
+    }
+
+    /**
+     * Runs one pooling into tensors of the caller's, e.g. direct memory another library reads without a
+     * copy: {@code values} of the input's dtype and layout and the output's shape, and for
+     * {@code withIndices} pooling {@code indices} (int64, the same shape and layout; {@code null}
+     * otherwise). Neither may overlap the input. When the call fails, their contents are unspecified.
+     *
+     * @throws IllegalArgumentException as {@link #pool(Tensor, AdaptivePool)}, or when a target does not fit
+     */
+    public void poolInto(Tensor input, AdaptivePool op, Tensor values, Tensor indices) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(op, "op");
+        Objects.requireNonNull(values, "values");
+        requireOpen();
+        PoolPlan plan = poolablePlan(input.shape(), input.dtype(), input.layout(), op);
+        requireTarget("values", values, input.dtype(), plan.outputShape(), input.layout());
+        if (op.withIndices()) {
+            requireTarget("indices", Objects.requireNonNull(indices, "indices"), DType.INT64, plan.outputShape(), input.layout());
+        } else if (indices != null) {
+            throw new IllegalArgumentException("indices: " + op + " returns no indices; pass null");
+        }
+        if (!plan.isEmpty()) {
+            backend.pool(plan, input, values, indices);
+        }
+    }
+
+    private static void requireTarget(String name, Tensor t, DType dtype, Shape shape, Layout layout) {
+        if (t.dtype() != dtype || !t.shape().equals(shape) || t.layout() != layout) {
+            throw new IllegalArgumentException(name + ": expected " + dtype + " " + shape + " " + layout + ", got " + t);
+        }
     }
 
     /**
@@ -166,30 +203,32 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(pyramid, "pyramid");
         requireOpen();
-        if (input.dtype() != DType.FLOAT32 || input.layout() != Layout.CONTIGUOUS) {
-            throw new IllegalArgumentException("input: pyramids take contiguous float32 tensors, got " + input.dtype()
-                    + " " + input.layout());
-        }
+        requireContiguousFloat32("input", "pyramids", input);
         PyramidPlan plan = PyramidPlan.of(input.shape(), pyramid);
-        int levels = plan.levels().size();
-        float[][] values = new float[levels][];
-        long[][] indices = pyramid.withIndices() ? new long[levels][] : null;
-        for (int l = 0; l < levels; l++) {
-            int n = plan.levels().get(l).outputArrayLength();
-            values[l] = new float[n];
+        List<Tensor> values = new ArrayList<>();
+        List<Tensor> indices = pyramid.withIndices() ? new ArrayList<>() : null;
+        for (PoolPlan level : plan.levels()) {
+            level.outputArrayLength();
+            values.add(input.like(DType.FLOAT32, level.outputShape(), Layout.CONTIGUOUS));
             if (indices != null) {
-                indices[l] = new long[n];
+                indices.add(input.like(DType.INT64, level.outputShape(), Layout.CONTIGUOUS));
             }
         }
         if (!plan.isEmpty()) {
-            backend.pyramid(plan, input.floats(), values, indices);
+            backend.pyramid(plan, input, values, indices);
         }
         List<PoolResult> results = new ArrayList<>();
-        for (int l = 0; l < levels; l++) {
-            Shape shape = plan.levels().get(l).outputShape();
-            results.add(new PoolResult(Tensor.of(values[l], shape), indices == null ? null : Tensor.ofInt64(indices[l], shape)));
+        for (int l = 0; l < values.size(); l++) {
+            results.add(new PoolResult(values.get(l), indices == null ? null : indices.get(l)));
         }
         return results;
+    }
+
+    private static void requireContiguousFloat32(String name, String what, Tensor t) {
+        if (t.dtype() != DType.FLOAT32 || t.layout() != Layout.CONTIGUOUS) {
+            throw new IllegalArgumentException(name + ": " + what + " take contiguous float32 tensors, got " + t.dtype() + " "
+                    + t.layout());
+        }
     }
 
     /** {@code [F.adaptive_avg_pool2d(input, s) for s in sizes]} in one pass, e.g. sizes 1, 2, 3, 6 (PSPNet). */
@@ -235,41 +274,44 @@ public final class Clpool implements AutoCloseable {
      * @throws IllegalArgumentException naming the parameter and the value
      */
     public Tensor backward(AdaptivePool op, Shape inputShape, Tensor gradOutput, Tensor indices) {
+        BackwardPlan plan = backwardPlan(op, inputShape, gradOutput, indices);
+        long n = inputShape.elementCount();
+        if (n > Tensor.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("inputShape " + inputShape + ": the gradient would have " + n
+                    + " elements, more than a Java array holds (" + Tensor.MAX_ELEMENTS + ")");
+        }
+        Tensor gradInput = gradOutput.like(DType.FLOAT32, inputShape, Layout.CONTIGUOUS);
+        if (!plan.isTrivial()) {
+            if (indices != null) {
+                plan.checkIndices(indices.hasArray() ? indices.int64s() : indices.toHeap().int64s());
+            }
+            backend.backward(plan, gradOutput, indices, gradInput);
+        }
+        return gradInput;
+    }
+
+    /** Checks a backward pass's arguments before anything runs. */
+    private BackwardPlan backwardPlan(AdaptivePool op, Shape inputShape, Tensor gradOutput, Tensor indices) {
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(inputShape, "inputShape");
         Objects.requireNonNull(gradOutput, "gradOutput");
         requireOpen();
-        if (gradOutput.dtype() != DType.FLOAT32 || gradOutput.layout() != Layout.CONTIGUOUS) {
-            throw new IllegalArgumentException("gradOutput: backward passes take contiguous float32 tensors, got "
-                    + gradOutput.dtype() + " " + gradOutput.layout());
-        }
+        requireContiguousFloat32("gradOutput", "backward passes", gradOutput);
         BackwardPlan plan = BackwardPlan.of(inputShape, op, gradOutput.shape());
         if (op.mode() == PoolMode.MAX) {
             if (indices == null) {
                 throw new IllegalArgumentException("indices: " + op.torchName() + "'s backward pass needs the indices of its"
                         + " forward pass (int64, shaped " + gradOutput.shape() + ")");
             }
-            if (indices.dtype() != DType.INT64 || !indices.shape().equals(gradOutput.shape())) {
-                throw new IllegalArgumentException("indices: expected int64 shaped " + gradOutput.shape() + " like gradOutput, got "
-                        + indices.dtype() + " " + indices.shape());
+            if (indices.dtype() != DType.INT64 || !indices.shape().equals(gradOutput.shape())
+                    || indices.layout() != Layout.CONTIGUOUS) {
+                throw new IllegalArgumentException("indices: expected contiguous int64 shaped " + gradOutput.shape()
+                        + " like gradOutput, got " + indices.dtype() + " " + indices.shape() + " " + indices.layout());
             }
         } else if (indices != null) {
             throw new IllegalArgumentException("indices: " + op.torchName() + " has no indices; pass null");
         }
-        long n = inputShape.elementCount();
-        if (n > Tensor.MAX_ELEMENTS) {
-            throw new IllegalArgumentException("inputShape " + inputShape + ": the gradient would have " + n
-                    + " elements, more than a Java array holds (" + Tensor.MAX_ELEMENTS + ")");
-        }
-        float[] gradInput = new float[(int) n];
-        if (!plan.isTrivial()) {
-            long[] idx = indices == null ? null : indices.int64s();
-            if (idx != null) {
-                plan.checkIndices(idx);
-            }
-            backend.backward(plan, gradOutput.floats(), idx, gradInput);
-        }
-        return Tensor.of(gradInput, inputShape);
+        return plan;
     }
 
     /** {@code adaptive_avg_pool2d}'s gradient: the output size is {@code gradOutput}'s last two sizes. */
@@ -307,11 +349,12 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(host, "host");
         requireOpen();
         requireFloatingPoint(host.dtype());
-        return backend.upload(host);
+        return track(backend.upload(host));
     }
 
     /**
-     * Pools a tensor already on the device; the results stay there until {@link #download}ed.
+     * Pools a tensor already on the device; the results stay there until {@link #download}ed, and belong to
+     * this Clpool's scope as the input does.
      *
      * @throws IllegalArgumentException for an input or output size PyTorch refuses, or a tensor of another Clpool
      */
@@ -319,15 +362,53 @@ public final class Clpool implements AutoCloseable {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(op, "op");
         requireOpen();
+        DeviceTensor in = own(input, "input");
         PoolPlan plan = poolablePlan(input.shape(), input.dtype(), input.layout(), op);
-        return backend.pool(plan, input);
+        DevicePoolResult r = backend.pool(plan, in);
+        return new DevicePoolResult(track(r.values()), r.indices() == null ? null : track(r.indices()), r.kernelNanos());
     }
 
-    /** Copies a device tensor of this Clpool's to the host. */
+    /** Copies a device tensor of this Clpool's into a new tensor on the Java heap. */
     public Tensor download(DeviceTensor tensor) {
         Objects.requireNonNull(tensor, "tensor");
+        return download(tensor, Tensor.zeros(tensor.dtype(), tensor.shape(), tensor.layout()));
+    }
+
+    /**
+     * Copies a device tensor of this Clpool's into {@code target} (its dtype, shape and layout; any storage)
+     * and returns it.
+     */
+    public Tensor download(DeviceTensor tensor, Tensor target) {
+        Objects.requireNonNull(tensor, "tensor");
+        Objects.requireNonNull(target, "target");
         requireOpen();
-        return backend.download(tensor);
+        DeviceTensor t = own(tensor, "tensor");
+        requireTarget("target", target, tensor.dtype(), tensor.shape(), tensor.layout());
+        backend.download(t, target);
+        return target;
+    }
+
+    /** The backend's tensor behind one of this Clpool's device tensors. */
+    private DeviceTensor own(DeviceTensor tensor, String name) {
+        if (!(tensor instanceof ScopedTensor t) || t.owner != this) {
+            throw new IllegalArgumentException(name + ": " + tensor + " does not belong to this Clpool (" + backend.description() + ")");
+        }
+        return t.inner();
+    }
+
+    private ScopedTensor track(DeviceTensor inner) {
+        ScopedTensor t = new ScopedTensor(this, inner);
+        scope.add(t);
+        if (closed.get()) { // closed meanwhile: nobody else will close it
+            t.close();
+            requireOpen();
+        }
+        return t;
+    }
+
+    /** A device tensor of this scope's was closed by its holder. */
+    void forget(ScopedTensor tensor) {
+        scope.remove(tensor);
     }
 
     /** {@code F.adaptive_avg_pool1d(input, outputSize)} for a float32 (C, L) or (N, C, L) tensor. */
@@ -373,6 +454,43 @@ public final class Clpool implements AutoCloseable {
         return backend.isOpenCl();
     }
 
+    /** The OpenCL devices this Clpool opened, as they report themselves; empty on the Java path. */
+    public List<DeviceInfo> openClDevices() {
+        return openClDevices;
+    }
+
+    /**
+     * The kernel (or Java loop) that pools {@code input} by {@code op} here, as the DEBUG launch lines name it,
+     * e.g. {@code tiled}, {@code planes} or {@code avg-planes4}.
+     */
+    public String kernelFor(Tensor input, AdaptivePool op) {
+        PoolPlan plan = poolablePlan(input.shape(), input.dtype(), input.layout(), op);
+        return backend.kernelFor(plan, input.dtype(), input.layout());
+    }
+
+    /** The kernel (or method) that computes {@code pyramid} of an input shaped {@code inputShape} here. */
+    public String kernelFor(Shape inputShape, PyramidPool pyramid) {
+        return backend.kernelFor(PyramidPlan.of(inputShape, pyramid));
+    }
+
+    /** The kernel (or Java loop) that computes the backward pass of {@code op} on an input shaped {@code inputShape} here. */
+    public String backwardKernelFor(AdaptivePool op, Shape inputShape) {
+        PoolPlan forward = PoolPlan.of(inputShape, op);
+        return backend.kernelFor(BackwardPlan.of(inputShape, op, forward.outputShape()));
+    }
+
+    /** The device memory's copy bandwidth in GB/s, bytes read plus written: the ceiling benchmarks are measured against. */
+    public OptionalDouble copyBandwidthGbps(long bytes, int runs) {
+        requireOpen();
+        return backend.copyBandwidthGbps(bytes, runs);
+    }
+
+    /** Host-device transfer rates, where the device has memory of its own to transfer to (empty on the Java path). */
+    public Optional<TransferRates> transferRates(long bytes, int runs) {
+        requireOpen();
+        return backend.transferRates(bytes, runs);
+    }
+
     private static void requireFloatingPoint(DType dtype) {
         if (!dtype.isFloatingPoint()) {
             throw new IllegalArgumentException("input: dtype " + dtype + " is not supported; expected float16, bfloat16,"
@@ -395,21 +513,19 @@ public final class Clpool implements AutoCloseable {
         return plan;
     }
 
-    /** The backend this Clpool runs on, e.g. to ask an {@link dev.clpool.opencl.OpenClBackend} which kernel a plan gets. */
-    public Backend backend() {
-        return backend;
-    }
-
     private void requireOpen() {
         if (closed.get()) {
             throw new IllegalStateException("this Clpool (" + backend.description() + ") is closed");
         }
     }
 
-    /** Releases the device; idempotent. */
+    /** Closes the device tensors still open in this scope and releases the device; idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            for (ScopedTensor t : List.copyOf(scope)) {
+                t.close();
+            }
             backend.close();
         }
     }

@@ -235,19 +235,17 @@ class StorageOpenClVsJavaTest {
     @Test
     void kernelChoiceForChannelsLastAndFloat64() {
         Clpool cl = TestDevices.openCl();
-        OpenClBackend backend = (OpenClBackend) cl.backend();
-        PoolPlan pool = PoolPlan.of(Shape.of(2, 8, 14, 14), AdaptivePool.max2d(OutputSize.of(7), true));
-        PoolPlan identity = PoolPlan.of(Shape.of(2, 8, 14, 14), AdaptivePool.avg2d(OutputSize.of(14)));
-        assertEquals(KernelChoice.CHANNELS_LAST, backend.kernelFor(pool, DType.FLOAT16, Layout.CHANNELS_LAST));
-        assertEquals(KernelChoice.COPY, backend.kernelFor(identity, DType.FLOAT32, Layout.CHANNELS_LAST));
-        assertEquals(KernelChoice.CHANNELS_LAST, backend.kernelFor(PoolPlan.of(Shape.of(2, 8, 14, 14),
-                AdaptivePool.max2d(OutputSize.of(14), true)), DType.FLOAT64, Layout.CHANNELS_LAST), "identity with indices");
-        assertEquals(backend.kernelFor(pool), backend.kernelFor(pool, DType.FLOAT32, Layout.CONTIGUOUS));
+        AdaptivePool max = AdaptivePool.max2d(OutputSize.of(7), true);
+        AdaptivePool identity = AdaptivePool.avg2d(OutputSize.of(14));
+        Tensor x = Tensor.zeros(DType.FLOAT32, Shape.of(2, 8, 14, 14), Layout.CONTIGUOUS);
+        assertEquals("channels_last", cl.kernelFor(x.to(DType.FLOAT16).withLayout(Layout.CHANNELS_LAST), max));
+        assertEquals("copy", cl.kernelFor(x.withLayout(Layout.CHANNELS_LAST), identity));
+        assertEquals("channels_last", cl.kernelFor(x.to(DType.FLOAT64).withLayout(Layout.CHANNELS_LAST),
+                AdaptivePool.max2d(OutputSize.of(14), true)), "identity with indices");
         // float64 never tiles: the tiled kernel's local memory holds floats.
         try (Clpool tiled = Clpool.open(DeviceSelector.opencl(), OpenClOptions.defaults().withKernel(KernelChoice.TILED))) {
-            OpenClBackend t = (OpenClBackend) tiled.backend();
-            assertEquals(KernelChoice.TILED, t.kernelFor(pool, DType.FLOAT16, Layout.CONTIGUOUS));
-            assertTrue(t.kernelFor(pool, DType.FLOAT64, Layout.CONTIGUOUS) != KernelChoice.TILED);
+            assertEquals("tiled", tiled.kernelFor(x.to(DType.FLOAT16), max));
+            assertTrue(!tiled.kernelFor(x.to(DType.FLOAT64), max).equals("tiled"));
         }
     }
 }

@@ -9,19 +9,17 @@ import dev.clpool.tensor.Layout;
 import dev.clpool.op.PoolMode;
 import dev.clpool.op.PoolResult;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.plan.PoolPlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /**
  * Times poolings on devices: per shape, mode, storage type, layout and device, a warm-up, then the median of the kernel time
  * (device tensors; OpenCL profiling events) and of the end-to-end time (host array to host array), the
  * kernel's bandwidth, and the device's copy bandwidth measured in the same run. Every result is checked
- * against the Java path first: a fast wrong kernel is not a result.
+ * against the Java path first, bit for bit as the library promises: a fast wrong kernel is not a result.
  */
 public final class Benchmark {
     /** Bytes each copy-bandwidth measurement moves: well past every cache. */
@@ -86,7 +84,7 @@ public final class Benchmark {
 
     private static BenchResult measure(BenchCase c, AdaptivePool op, Tensor input, PoolResult expected, Clpool device,
                                        double copyGbps, int runs) {
-        double diff = maxAbsDiff(expected, device.pool(input, op));
+        double diff = difference(expected, device.pool(input, op));
         double[] kernelMs = new double[runs];
         double[] endToEndMs = new double[runs];
         try (DeviceTensor x = device.upload(input)) {
@@ -110,8 +108,7 @@ public final class Benchmark {
         long bytes = plan.inputShape().elementCount() * elementBytes
                 + plan.outputElements() * (elementBytes + (op.withIndices() ? Long.BYTES : 0));
         double kernel = median(kernelMs);
-        String kernelName = device.backend() instanceof OpenClBackend cl
-                ? cl.kernelFor(plan, input.dtype(), input.layout()).label() : "java";
+        String kernelName = device.kernelFor(input, op);
         return new BenchResult(BenchCase.shapeText(c.input()), c.outputText().replace('×', 'x'), op.mode().label(),
                 device.device(), kernelName, kernel, median(endToEndMs), bytes / (kernel * 1e6), copyGbps, diff, runs,
                 input.dtype().toString(), label(input.layout()));
@@ -122,56 +119,39 @@ public final class Benchmark {
         return layout == Layout.CHANNELS_LAST ? "nhwc" : "nchw";
     }
 
-    /** The device's copy bandwidth; for the Java path, all cores copying arrays. */
+    /** The device's copy bandwidth, as the device measures it (for the Java path, all cores copying arrays). */
     static double copyBandwidth(Clpool device) {
-        if (device.backend() instanceof OpenClBackend cl) {
-            return cl.measureCopyBandwidth(COPY_BYTES, 5);
-        }
-        float[] a = new float[(int) (COPY_BYTES / Float.BYTES)];
-        float[] b = new float[a.length];
-        int parts = Runtime.getRuntime().availableProcessors();
-        double[] ns = new double[5];
-        for (int r = -1; r < ns.length; r++) {
-            long t0 = System.nanoTime();
-            IntStream.range(0, parts).parallel().forEach(p -> {
-                int from = (int) ((long) a.length * p / parts);
-                int to = (int) ((long) a.length * (p + 1) / parts);
-                System.arraycopy(a, from, b, from, to - from);
-            });
-            if (r >= 0) {
-                ns[r] = System.nanoTime() - t0;
-            }
-        }
-        return 2.0 * COPY_BYTES / median(ns);
+        return device.copyBandwidthGbps(COPY_BYTES, 5).orElseThrow();
     }
 
     /**
-     * The largest difference between two results: max values and indices must match exactly
-     * (any mismatch is infinite), avg values are compared numerically (NaN matching NaN).
+     * How far {@code actual} is from {@code expected}, the library's promise being bit-identical results:
+     * 0 when every value has the same bits (any NaN matching any NaN) and every index is equal, else the
+     * largest absolute difference, or infinity where the bits differ but the numbers do not (-0 and +0, a
+     * NaN and a number) or an index does.
      */
-    static double maxAbsDiff(PoolResult expected, PoolResult actual) {
+    public static double difference(PoolResult expected, PoolResult actual) {
         // Every dtype compared in float64, which holds each exactly.
         double[] e = asDoubles(expected.values());
         double[] a = asDoubles(actual.values());
-        boolean exact = expected.hasIndices();
         double worst = 0;
         for (int i = 0; i < e.length; i++) {
             if (Double.isNaN(e[i]) || Double.isNaN(a[i])) {
                 worst = Double.isNaN(e[i]) && Double.isNaN(a[i]) ? worst : Double.POSITIVE_INFINITY;
-            } else if (exact) {
-                worst = Double.doubleToLongBits(e[i]) == Double.doubleToLongBits(a[i]) ? worst : Double.POSITIVE_INFINITY;
-            } else {
-                worst = Math.max(worst, Math.abs(e[i] - a[i]));
+            } else if (Double.doubleToLongBits(e[i]) != Double.doubleToLongBits(a[i])) {
+                double d = Math.abs(e[i] - a[i]);
+                worst = Math.max(worst, d == 0 ? Double.POSITIVE_INFINITY : d);
             }
         }
-        if (exact && !Arrays.equals(expected.indices().int64s(), actual.indices().int64s())) {
+        if (expected.hasIndices()
+                && !Arrays.equals(expected.indices().toHeap().int64s(), actual.indices().toHeap().int64s())) {
             worst = Double.POSITIVE_INFINITY;
         }
         return worst;
     }
 
     private static double[] asDoubles(Tensor t) {
-        return t.dtype() == DType.FLOAT64 ? t.doubles() : t.to(DType.FLOAT64).doubles();
+        return t.to(DType.FLOAT64).doubles();
     }
 
     static double median(double[] v) {

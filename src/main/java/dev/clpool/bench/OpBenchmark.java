@@ -8,8 +8,6 @@ import dev.clpool.op.PoolResult;
 import dev.clpool.op.PyramidPool;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.opencl.OpenClBackend;
-import dev.clpool.plan.PyramidPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,12 +91,11 @@ public final class OpBenchmark {
                     List<PoolResult> actual = device.pyramid(input, op);
                     double diff = 0;
                     for (int l = 0; l < expected.size(); l++) {
-                        diff = Math.max(diff, exactDiff(expected.get(l), actual.get(l)));
+                        diff = Math.max(diff, Benchmark.difference(expected.get(l), actual.get(l)));
                     }
                     double ms = time(runs, () -> device.pyramid(input, op));
                     double separate = time(runs, () -> op.levels().forEach(level -> device.pool(input, level)));
-                    String method = device.backend() instanceof OpenClBackend cl
-                            ? cl.pyramidMethodFor(PyramidPlan.of(input.shape(), op)) : "java";
+                    String method = device.kernelFor(input.shape(), op);
                     results.add(new OpResult("pyramid", BenchCase.shapeText(c.input()), c.label().substring(c.label().indexOf('→') + 1),
                             mode.label(), device.device(), method, ms, "separate levels", separate, diff, runs));
                 }
@@ -124,12 +121,11 @@ public final class OpBenchmark {
                 for (Clpool device : devices) {
                     progress.accept(new Benchmark.Step(done++, total, c.label() + " " + mode.label() + " backward on " + device.device()));
                     Tensor actual = device.backward(op, input.shape(), g, forward.indices());
-                    double diff = mode == PoolMode.MAX ? exactDiff(new PoolResult(expected, null), new PoolResult(actual, null))
-                            : Benchmark.maxAbsDiff(new PoolResult(expected, null), new PoolResult(actual, null));
+                    double diff = Benchmark.difference(new PoolResult(expected, null), new PoolResult(actual, null));
                     double ms = time(runs, () -> device.backward(op, input.shape(), g, forward.indices()));
                     double forwardMs = time(runs, () -> device.pool(input, op));
                     results.add(new OpResult("backward", BenchCase.shapeText(c.input()), c.outputText().replace('×', 'x'),
-                            mode.label(), device.device(), device.isOpenCl() ? "gather" : "java", ms, "forward", forwardMs, diff, runs));
+                            mode.label(), device.device(), device.backwardKernelFor(op, input.shape()), ms, "forward", forwardMs, diff, runs));
                 }
             }
         }
@@ -138,21 +134,6 @@ public final class OpBenchmark {
     }
 
     /** 0 when values (NaN equal to NaN) and indices are identical, else infinity. */
-    private static double exactDiff(PoolResult expected, PoolResult actual) {
-        float[] e = expected.values().floats();
-        float[] a = actual.values().floats();
-        for (int i = 0; i < e.length; i++) {
-            boolean same = Float.isNaN(e[i]) ? Float.isNaN(a[i]) : Float.floatToIntBits(e[i]) == Float.floatToIntBits(a[i]);
-            if (!same) {
-                return Double.POSITIVE_INFINITY;
-            }
-        }
-        if (expected.hasIndices() && !java.util.Arrays.equals(expected.indices().int64s(), actual.indices().int64s())) {
-            return Double.POSITIVE_INFINITY;
-        }
-        return 0;
-    }
-
     /** The median of {@code runs} timed calls in milliseconds, after two untimed ones. */
     private static double time(int runs, Runnable call) {
         double[] ms = new double[runs];

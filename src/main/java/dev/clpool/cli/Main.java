@@ -52,7 +52,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  clpool pool --mode avg --output-size 1 --output-size 2 --output-size 3 --output-size 6 --input x.npy --output p.npz",
             "  clpool backward --mode avg --input-shape 2,64,10,9 --grad g.npy --output dx.npy",
             "  clpool compare --mode max --output-size none,7 --input x.npy",
-            "  clpool plan --input-size 10,9 --output-size 7 --png bins.png",
+            "  clpool plan --input-size 10,9 --output-size 7 --svg bins.svg",
             "  clpool bench --suite cpu --device all",
         })
 public final class Main implements Callable<Integer> {
@@ -85,7 +85,6 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         SignalChainingLauncher.relaunchIfNeeded();
-        System.setProperty("java.awt.headless", "true");
         Logging.useCliConfiguration();
         Charset charset = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);

@@ -2,8 +2,8 @@ package dev.clpool.cli;
 
 import dev.clpool.op.OutputSize;
 import dev.clpool.plan.AxisBins;
-import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code plan}: the bins PyTorch's formulas give, as a table, a terminal picture and optionally a PNG. */
+/** {@code plan}: the bins PyTorch's formulas give, as a table, a terminal picture and optionally an SVG picture. */
 @Command(name = "plan", sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Shows the bins of an adaptive pooling (the same for avg and max): for each axis, every bin's start, "
@@ -21,12 +21,13 @@ import picocli.CommandLine.Spec;
                     + "start = floor(i * I / O), end = ceil((i + 1) * I / O).",
             "Then a picture of the input plane, for planes up to " + GridPicture.MAX_CELLS + " cells a side: lines "
                     + "where bins start, and in each cell how many bins read it. Long axes list their first and last "
-                    + "bins. --png draws any plane (" + PlanImage.SIDE + " px on its longest side at most).",
+                    + "bins. --svg draws any plane (" + PlanImage.SIDE + " px on its longest side at most) with its "
+                    + "row and column indices, the bins' output cells where they fit, and a legend.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  clpool plan --input-size 10,9 --output-size 7",
-            "  clpool plan --input-size 8,9 --output-size 5,7 --png bins.png",
+            "  clpool plan --input-size 8,9 --output-size 5,7 --svg bins.svg",
         })
 final class PlanCommand implements Callable<Integer> {
     /** Axes with more bins than this list their first and last {@link #SHOWN} only. */
@@ -46,13 +47,13 @@ final class PlanCommand implements Callable<Integer> {
             description = "PyTorch's output_size: 7, 5,7, none,7 or 5,none.")
     private OutputSize outputSize;
 
-    @Option(names = "--png", paramLabel = "FILE", description = "Also draw the input cells and the bins into this PNG file.")
-    private Path png;
+    @Option(names = "--svg", paramLabel = "FILE", description = "Also draw the input cells and the bins into this SVG file.")
+    private Path svg;
 
     @Override
     public Integer call() throws Exception {
-        if (png != null) {
-            TensorFiles.checkWritable(png, "--png");
+        if (svg != null) {
+            TensorFiles.checkWritable(svg, "--svg");
         }
         long[] out = outputSize.resolve(inputSize.toArray());
         AxisSummary rows = AxisSummary.of("H", new AxisBins(inputSize.height(), out[0]));
@@ -82,14 +83,14 @@ final class PlanCommand implements Callable<Integer> {
                 GridPicture.draw(rows.bins(), columns.bins(), glyphs).forEach(line -> o.println("  " + line));
             } else {
                 o.println("grid: " + inputSize + " cells, too many to draw here (at most " + GridPicture.MAX_CELLS
-                        + " a side); --png draws it");
+                        + " a side); --svg draws it");
             }
         }
-        if (png != null) {
-            BufferedImage image = PlanImage.draw(rows, columns);
-            TensorFiles.write(png, PlanImage.png(image));
+        if (svg != null) {
+            PlanImage.Picture picture = PlanImage.draw(rows, columns);
+            TensorFiles.write(svg, picture.svg().getBytes(StandardCharsets.UTF_8));
             o.println();
-            o.println("wrote " + png + " (" + image.getWidth() + "x" + image.getHeight() + " px: grey input cells, bins as "
+            o.println("wrote " + svg + " (" + picture.width() + "x" + picture.height() + " px: grey input cells, bins as "
                     + "translucent blue and orange rectangles; overlaps are darker)");
         }
         return ExitCodes.OK;

@@ -4,7 +4,7 @@ import dev.clpool.op.PoolMode;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
-import java.util.stream.IntStream;
+import dev.clpool.tensor.Tensor;
 
 /**
  * Backward passes on the Java path, as gathers (see {@link BackwardPlan}): each input cell sums, from
@@ -13,34 +13,52 @@ import java.util.stream.IntStream;
  * libtorch's CPU scatter, so the three agree bit for bit; and no cell is written twice, so the result
  * never depends on threads.
  */
-public final class JavaBackward {
+final class JavaBackward {
     private JavaBackward() {
     }
 
     /**
      * Computes a non-trivial backward plan: reads {@code gradOutput} (and, for max, {@code indices}, both
-     * C order, the forward output's shape) and writes every element of {@code gradInput} (C order, the
-     * input's shape).
+     * contiguous, the forward output's shape) and writes every element of {@code gradInput} (contiguous
+     * float32, the input's shape). Heap tensors are used in place, others through scratch, a block of planes
+     * at a time.
      */
-    public static void backward(BackwardPlan plan, float[] gradOutput, long[] indices, float[] gradInput) {
+    static void backward(BackwardPlan plan, Tensor gradOutput, Tensor indices, Tensor gradInput) {
         PoolPlan f = plan.forward();
         Axis d = new Axis(f.depth(), plan.depth());
         Axis h = new Axis(f.height(), plan.height());
         Axis w = new Axis(f.width(), plan.width());
-        int planes = Math.toIntExact(f.planes());
         int inPlane = Math.toIntExact(f.inputPlaneSize());
         int outPlane = Math.toIntExact(f.outputPlaneSize());
         boolean avg = f.op().mode() == PoolMode.AVG;
-        int runs = Math.min(planes, Runtime.getRuntime().availableProcessors() * 4);
-        IntStream.range(0, runs).parallel().forEach(r -> {
-            int first = (int) ((long) planes * r / runs);
-            int last = (int) ((long) planes * (r + 1) / runs);
+        float[] g = Precision.FLOATS.inPlace(gradOutput);
+        float[] gin = Precision.FLOATS.inPlace(gradInput);
+        long[] idx = indices != null && indices.hasArray() ? indices.int64s() : null;
+        boolean inPlace = g != null && gin != null && (indices == null || idx != null);
+        Cores.forEach(Cores.split(f.planes(), 1), (first, last) -> {
             float[] deltas = avg ? new float[outPlane] : null;
-            for (int p = first; p < last; p++) {
-                if (avg) {
-                    avgPlane(gradOutput, p * outPlane, deltas, gradInput, p * inPlane, d, h, w);
-                } else {
-                    maxPlane(gradOutput, indices, p * outPlane, gradInput, p * inPlane, d, h, w);
+            int block = inPlace ? last - first : JavaPool.blockPlanes(Math.max(inPlane, outPlane), Float.BYTES, last - first);
+            float[] gBlock = inPlace ? g : new float[block * outPlane];
+            long[] iBlock = inPlace || indices == null ? idx : new long[block * outPlane];
+            float[] outBlock = inPlace ? gin : new float[block * inPlane];
+            for (int p0 = first; p0 < last; p0 += block) {
+                int k = Math.min(block, last - p0);
+                int q0 = inPlace ? p0 : 0; // where plane p0 is in the block arrays
+                if (!inPlace) {
+                    gradOutput.readFloats((long) p0 * outPlane, gBlock, 0, k * outPlane);
+                    if (indices != null) {
+                        indices.readLongs((long) p0 * outPlane, iBlock, 0, k * outPlane);
+                    }
+                }
+                for (int q = q0; q < q0 + k; q++) {
+                    if (avg) {
+                        avgPlane(gBlock, q * outPlane, deltas, outBlock, q * inPlane, d, h, w);
+                    } else {
+                        maxPlane(gBlock, iBlock, q * outPlane, outBlock, q * inPlane, d, h, w);
+                    }
+                }
+                if (!inPlace) {
+                    gradInput.writeFloats((long) p0 * inPlane, outBlock, 0, k * inPlane);
                 }
             }
         });

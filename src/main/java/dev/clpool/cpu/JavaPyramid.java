@@ -2,48 +2,61 @@ package dev.clpool.cpu;
 
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
+import dev.clpool.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Pyramid pooling on the Java path: the planes are taken in blocks small enough to stay in a core's
- * cache, and every level pools a block before the next block is read, so the input streams from
- * memory once whatever the number of levels. Each level runs {@link JavaBackend}'s own loops on its
- * planes, so it is bit for bit that level pooled alone.
+ * cache, and every level pools a block before the next block is read, so the input streams from memory
+ * once whatever the number of levels. Each level runs its own {@link PlaneLoops}, so it is bit for bit
+ * that level pooled alone.
  */
 final class JavaPyramid {
-    /** Input bytes per block: within a core's L2 cache (256 KiB or more on current x86 and ARM cores). */
-    private static final long BLOCK_BYTES = 192 << 10;
-
     private JavaPyramid() {
     }
 
-    static void pyramid(PyramidPlan plan, float[] input, float[][] values, long[][] indices) {
-        List<JavaBackend.PlaneLoops> loops = new ArrayList<>();
-        List<Integer> levels = new ArrayList<>();
+    /** A level with output elements: its loops, its outputs, and their arrays when they are on the heap. */
+    private record Level(PlaneLoops loops, Tensor values, Tensor indices, int outPlane, float[] valueArray, long[] indexArray) {
+        boolean inPlace() {
+            return valueArray != null && (indices == null || indexArray != null);
+        }
+    }
+
+    static void pyramid(PyramidPlan plan, Tensor input, List<Tensor> values, List<Tensor> indices) {
+        List<Level> levels = new ArrayList<>();
         for (int l = 0; l < plan.levels().size(); l++) {
             PoolPlan level = plan.levels().get(l);
             if (!level.isEmpty()) {
-                loops.add(new JavaBackend.PlaneLoops(level));
-                levels.add(l);
+                Tensor v = values.get(l);
+                Tensor i = indices == null ? null : indices.get(l);
+                levels.add(new Level(new PlaneLoops(level), v, i, Math.toIntExact(level.outputPlaneSize()),
+                        Precision.FLOATS.inPlace(v), i != null && i.hasArray() ? i.int64s() : null));
             }
         }
-        int planes = Math.toIntExact(plan.planes());
-        long planeBytes = Math.max(1, plan.inputPlaneSize() * Float.BYTES);
-        // Whole planes, a multiple of four where more than four fit (the loops pool four side by side).
-        int block = (int) Math.max(1, Math.min(planes, BLOCK_BYTES / planeBytes));
-        block = block > 4 ? block / 4 * 4 : block;
-        int step = block;
-        int runs = Math.min(planes, Runtime.getRuntime().availableProcessors() * 4);
-        IntStream.range(0, runs).parallel().forEach(r -> {
-            int first = (int) ((long) planes * r / runs);
-            int last = (int) ((long) planes * (r + 1) / runs);
-            for (int p = first; p < last; p += step) {
-                int end = Math.min(last, p + step);
-                for (int k = 0; k < loops.size(); k++) {
-                    int l = levels.get(k);
-                    loops.get(k).run(input, values[l], indices == null ? null : indices[l], p, end);
+        int inPlane = Math.toIntExact(plan.inputPlaneSize());
+        float[] inArray = Precision.FLOATS.inPlace(input);
+        boolean inPlace = inArray != null && levels.stream().allMatch(Level::inPlace);
+        Cores.forEach(Cores.split(plan.planes(), 4), (first, last) -> {
+            int block = JavaPool.blockPlanes(inPlane, Float.BYTES, last - first);
+            float[] a = inPlace ? inArray : new float[block * inPlane];
+            for (int p = first; p < last; p += block) {
+                int k = Math.min(block, last - p);
+                if (inPlace) {
+                    for (Level level : levels) {
+                        level.loops.run(a, level.valueArray, level.indexArray, p, p + k);
+                    }
+                    continue;
+                }
+                input.readFloats((long) p * inPlane, a, 0, k * inPlane);
+                for (Level level : levels) {
+                    float[] y = new float[k * level.outPlane];
+                    long[] n = level.indices == null ? null : new long[k * level.outPlane];
+                    level.loops.run(a, y, n, 0, k);
+                    level.values.writeFloats((long) p * level.outPlane, y, 0, y.length);
+                    if (n != null) {
+                        level.indices.writeLongs((long) p * level.outPlane, n, 0, n.length);
+                    }
                 }
             }
         });

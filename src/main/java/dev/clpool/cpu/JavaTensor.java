@@ -2,11 +2,12 @@ package dev.clpool.cpu;
 
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A "device" tensor of the Java path: a private copy on the heap. */
+/** A "device" tensor of the Java path: a private copy on the host, in the kind of storage it came from. */
 final class JavaTensor implements DeviceTensor {
     final JavaBackend owner;
     private final Tensor data;
@@ -35,7 +36,7 @@ final class JavaTensor implements DeviceTensor {
     }
 
     @Override
-    public dev.clpool.tensor.Layout layout() {
+    public Layout layout() {
         return data.layout();
     }
 
@@ -47,6 +48,6 @@ final class JavaTensor implements DeviceTensor {
     @Override
     public String toString() {
         return "DeviceTensor" + data.shape() + " " + data.dtype()
-                + (data.layout() == dev.clpool.tensor.Layout.CONTIGUOUS ? "" : " " + data.layout()) + " on the Java path";
+                + (data.layout() == Layout.CONTIGUOUS ? "" : " " + data.layout()) + " on the Java path";
     }
 }

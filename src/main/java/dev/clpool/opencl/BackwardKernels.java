@@ -3,9 +3,9 @@ package dev.clpool.opencl;
 import dev.clpool.op.PoolMode;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.BackwardPlan;
+import dev.clpool.plan.Chunks;
 import dev.clpool.plan.PoolPlan;
-import org.jocl.CL;
-import org.jocl.Pointer;
+import dev.clpool.tensor.Tensor;
 
 /**
  * Backward passes on an OpenCL device: {@code backward_pool.cl}'s gathers, one work-item per input
@@ -21,21 +21,18 @@ final class BackwardKernels {
      *
      * @throws IllegalArgumentException when one plane's gradient does not fit in one allocation
      */
-    static void run(DeviceSession s, BackwardPlan plan, float[] gradOutput, long[] indices, float[] gradInput,
+    static void run(DeviceSession s, BackwardPlan plan, Tensor gradOutput, Tensor indices, Tensor gradInput,
                     long maxAllocationBytes) {
         PoolPlan f = plan.forward();
         long inPlane = f.inputPlaneSize();
         long outPlane = f.outputPlaneSize();
-        long perPlane = Math.max(inPlane * Float.BYTES, outPlane * (indices != null ? Long.BYTES : Float.BYTES));
-        if (perPlane > maxAllocationBytes) {
-            throw new IllegalArgumentException("inputShape: one plane of " + f.inputShape() + " needs " + perPlane
-                    + " bytes on the device, more than its largest allocation (" + maxAllocationBytes
-                    + " bytes); compute it on the Java path");
-        }
-        long chunk = maxAllocationBytes / perPlane;
+        Chunks chunks = Chunks.of(f.planes(), Math.max(inPlane * Float.BYTES, outPlane * (indices != null ? Long.BYTES : Float.BYTES)),
+                maxAllocationBytes, "inputShape", "plane", f.inputShape());
         try (ClBuffer bins = s.binTable(f); ClBuffer cover = coverTable(s, plan)) {
-            for (long p0 = 0; p0 < f.planes(); p0 += chunk) {
-                long n = Math.min(chunk, f.planes() - p0);
+            for (long k = 0; k < chunks.count(); k++) {
+                Chunks.Chunk c = chunks.get(k);
+                long p0 = c.first();
+                long n = c.count();
                 try (BufferPool.Lease g = s.buffers.acquire(n * outPlane * Float.BYTES);
                      BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(n * outPlane * Long.BYTES);
                      BufferPool.Lease gin = s.buffers.acquire(n * inPlane * Float.BYTES)) {
@@ -87,7 +84,6 @@ final class BackwardKernels {
             }
             at += 2 * in;
         }
-        return ClBuffer.copyOf(s.context, CL.CL_MEM_READ_ONLY, Pointer.to(table), (long) table.length * Long.BYTES,
-                "covering table");
+        return s.table(table, "covering table");
     }
 }

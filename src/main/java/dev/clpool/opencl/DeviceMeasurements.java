@@ -2,7 +2,9 @@ package dev.clpool.opencl;
 
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
+import dev.clpool.spi.TransferRates;
 import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.plan.PoolPlan;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -14,7 +16,7 @@ final class DeviceMeasurements {
     private DeviceMeasurements() {
     }
 
-    /** See {@link OpenClBackend#measureCopyBandwidth}. */
+    /** See {@link OpenClBackend#copyBandwidthGbps}. */
     static double copyBandwidth(DeviceSession s, long bytes, int runs) {
         long floats = bytes / Float.BYTES / 1024 * 1024;
         PoolPlan copy = PoolPlan.of(Shape.of(1, floats / 1024, 1024), AdaptivePool.avg2d(OutputSize.ofNullable(null, null)));
@@ -37,11 +39,11 @@ final class DeviceMeasurements {
         }
     }
 
-    /** See {@link OpenClBackend#measureTransfers}. */
-    static OpenClBackend.TransferRates transfers(DeviceSession s, long bytes, int runs) {
+    /** See {@link OpenClBackend#transferRates}. */
+    static TransferRates transfers(DeviceSession s, long bytes, int runs) {
         int floats = Math.toIntExact(bytes / Float.BYTES);
         long n = (long) floats * Float.BYTES;
-        float[] host = new float[floats];
+        Tensor host = Tensor.of(new float[floats], floats);
         double[] pinnedWrite = new double[runs];
         double[] pinnedRead = new double[runs];
         double[] upload = new double[runs];
@@ -75,7 +77,7 @@ final class DeviceMeasurements {
                 pinned.unmap(s.queue, mapped);
             }
         }
-        return new OpenClBackend.TransferRates(median(pinnedWrite), median(pinnedRead), median(upload), median(download));
+        return new TransferRates(median(pinnedWrite), median(pinnedRead), median(upload), median(download));
     }
 
     private static double median(double[] v) {

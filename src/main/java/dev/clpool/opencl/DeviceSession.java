@@ -1,7 +1,6 @@
 package dev.clpool.opencl;
 
 import dev.clpool.tensor.DType;
-import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.PoolPlan;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -100,29 +99,14 @@ final class DeviceSession implements AutoCloseable {
         return info.correctlyRoundedDivide() ? "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt" : "-cl-std=CL1.2";
     }
 
-    /** The bins of a plan in a buffer, as the kernels read them (see {@link #binTableOf}). */
+    /** The bins of a plan in a buffer, as the kernels read them ({@link PoolPlan#binTable()}). */
     ClBuffer binTable(PoolPlan plan) {
-        long[] table = binTableOf(plan);
-        return ClBuffer.copyOf(context, CL.CL_MEM_READ_ONLY, Pointer.to(table), (long) table.length * Long.BYTES, "bin table");
+        return table(plan.binTable(), "bin table");
     }
 
-    /** The bins of the three axes as common.cl lays them out: starts then ends, for D, H, W in turn. */
-    static long[] binTableOf(PoolPlan plan) {
-        AxisBins[] axes = {plan.depth(), plan.height(), plan.width()};
-        int length = 0;
-        for (AxisBins a : axes) {
-            length = Math.addExact(length, Math.multiplyExact(2, Math.toIntExact(a.outputSize())));
-        }
-        long[] table = new long[length];
-        int at = 0;
-        for (AxisBins a : axes) {
-            long[] starts = a.starts();
-            long[] ends = a.ends();
-            System.arraycopy(starts, 0, table, at, starts.length);
-            System.arraycopy(ends, 0, table, at + starts.length, ends.length);
-            at += starts.length + ends.length;
-        }
-        return table;
+    /** A read-only table of longs on the device. */
+    ClBuffer table(long[] table, String name) {
+        return ClBuffer.copyOf(context, CL.CL_MEM_READ_ONLY, Pointer.to(table), (long) table.length * Long.BYTES, name);
     }
 
     @Override

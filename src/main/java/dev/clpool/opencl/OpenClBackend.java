@@ -1,6 +1,7 @@
 package dev.clpool.opencl;
 
 import dev.clpool.spi.Backend;
+import dev.clpool.spi.TransferRates;
 import dev.clpool.tensor.DType;
 import dev.clpool.op.DevicePoolResult;
 import dev.clpool.tensor.DeviceTensor;
@@ -8,9 +9,13 @@ import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
 import dev.clpool.plan.BackwardPlan;
+import dev.clpool.plan.Chunks;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -67,39 +72,26 @@ public final class OpenClBackend implements Backend {
         return device.info();
     }
 
-    /** The kernel this backend runs {@code plan} with. */
-    public KernelChoice kernelFor(PoolPlan plan) {
-        return call(s -> s.kernels.choose(plan));
+    @Override
+    public String kernelFor(PoolPlan plan, DType dtype, Layout layout) {
+        StoragePrograms.requireSupported(dtype, device.info());
+        return call(s -> (layout == Layout.CHANNELS_LAST ? s.kernels(dtype).chooseChannelsLast(plan, plan.op().withIndices())
+                : s.kernels(dtype).choose(plan)).label());
     }
 
     @Override
-    public void pool(PoolPlan plan, float[] input, float[] values, long[] indices) {
-        long inPlane = plan.inputPlaneSize();
-        long outPlane = plan.outputPlaneSize();
-        long chunk = planesPerChunk(plan, indices != null);
-        call(s -> {
-            try (ClBuffer bins = s.binTable(plan)) {
-                for (long p0 = 0; p0 < plan.planes(); p0 += chunk) {
-                    long n = Math.min(chunk, plan.planes() - p0);
-                    try (BufferPool.Lease in = s.buffers.acquire(n * inPlane * Float.BYTES);
-                         BufferPool.Lease out = s.buffers.acquire(n * outPlane * Float.BYTES);
-                         BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(n * outPlane * Long.BYTES)) {
-                        s.transfers.write(in.buffer, 0, HostRegion.of(input, p0 * inPlane, n * inPlane));
-                        s.kernels.run(plan, n, in.buffer, bins, out.buffer, idx == null ? null : idx.buffer);
-                        s.transfers.read(out.buffer, 0, HostRegion.of(values, p0 * outPlane, n * outPlane));
-                        if (idx != null) {
-                            s.transfers.read(idx.buffer, 0, HostRegion.of(indices, p0 * outPlane, n * outPlane));
-                        }
-                    }
-                }
-            }
-            return null;
-        });
+    public String kernelFor(PyramidPlan plan) {
+        return PyramidKernels.method(plan, plan.planes(), device.info(), options).label;
+    }
+
+    @Override
+    public String kernelFor(BackwardPlan plan) {
+        return "backward";
     }
 
     /**
-     * Pools host tensors of any floating-point dtype and layout, in chunks of whole planes (contiguous)
-     * or whole batch elements (channels last) that fit the device's largest allocation.
+     * Pools host tensors of any floating-point dtype, layout and storage, in chunks of whole planes
+     * (contiguous) or whole batch elements (channels last) that fit the device's largest allocation.
      *
      * @throws IllegalArgumentException for float64 on a device without cl_khr_fp64
      */
@@ -111,29 +103,29 @@ public final class OpenClBackend implements Backend {
         long elementBytes = dtype.byteSize();
         // A unit is what one chunk holds whole: a plane, or a batch element's C planes in channels last.
         long unitPlanes = channelsLast ? Math.max(1, plan.inputShape().dim(1)) : 1;
-        long units = plan.planes() / unitPlanes;
         long inUnit = unitPlanes * plan.inputPlaneSize();
         long outUnit = unitPlanes * plan.outputPlaneSize();
-        long chunk = unitsPerChunk(plan, channelsLast ? "batch element" : "plane", inUnit * elementBytes,
-                outUnit * (indices != null ? Long.BYTES : elementBytes));
+        Chunks chunks = Chunks.of(plan.planes() / unitPlanes, Math.max(inUnit * elementBytes,
+                outUnit * (indices != null ? Long.BYTES : elementBytes)), maxAllocationBytes(), "input",
+                channelsLast ? "batch element" : "plane", plan.inputShape());
         call(s -> {
             PoolKernels kernels = s.kernels(dtype);
             try (ClBuffer bins = s.binTable(plan)) {
-                for (long u0 = 0; u0 < units; u0 += chunk) {
-                    long n = Math.min(chunk, units - u0);
-                    try (BufferPool.Lease in = s.buffers.acquire(n * inUnit * elementBytes);
-                         BufferPool.Lease out = s.buffers.acquire(n * outUnit * elementBytes);
-                         BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(n * outUnit * Long.BYTES)) {
-                        s.transfers.write(in.buffer, 0, HostRegion.of(input, u0 * inUnit, n * inUnit));
+                for (long k = 0; k < chunks.count(); k++) {
+                    Chunks.Chunk c = chunks.get(k);
+                    try (BufferPool.Lease in = s.buffers.acquire(c.count() * inUnit * elementBytes);
+                         BufferPool.Lease out = s.buffers.acquire(c.count() * outUnit * elementBytes);
+                         BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(c.count() * outUnit * Long.BYTES)) {
+                        s.transfers.write(in.buffer, 0, HostRegion.of(input, c.first() * inUnit, c.count() * inUnit));
                         ClBuffer idxBuffer = idx == null ? null : idx.buffer;
                         if (channelsLast) {
-                            kernels.runChannelsLast(plan, n, in.buffer, bins, out.buffer, idxBuffer);
+                            kernels.runChannelsLast(plan, c.count(), in.buffer, bins, out.buffer, idxBuffer);
                         } else {
-                            kernels.run(plan, n, in.buffer, bins, out.buffer, idxBuffer);
+                            kernels.run(plan, c.count(), in.buffer, bins, out.buffer, idxBuffer);
                         }
-                        s.transfers.read(out.buffer, 0, HostRegion.of(values, u0 * outUnit, n * outUnit));
+                        s.transfers.read(out.buffer, 0, HostRegion.of(values, c.first() * outUnit, c.count() * outUnit));
                         if (idx != null) {
-                            s.transfers.read(idx.buffer, 0, HostRegion.of(indices, u0 * outUnit, n * outUnit));
+                            s.transfers.read(idx.buffer, 0, HostRegion.of(indices, c.first() * outUnit, c.count() * outUnit));
                         }
                     }
                 }
@@ -142,15 +134,8 @@ public final class OpenClBackend implements Backend {
         });
     }
 
-    /** The kernel this backend runs {@code plan} with for an input of {@code dtype} in {@code layout}. */
-    public KernelChoice kernelFor(PoolPlan plan, DType dtype, Layout layout) {
-        StoragePrograms.requireSupported(dtype, device.info());
-        return call(s -> layout == Layout.CHANNELS_LAST ? s.kernels(dtype).chooseChannelsLast(plan, plan.op().withIndices())
-                : s.kernels(dtype).choose(plan));
-    }
-
     @Override
-    public void pyramid(PyramidPlan plan, float[] input, float[][] values, long[][] indices) {
+    public void pyramid(PyramidPlan plan, Tensor input, List<Tensor> values, List<Tensor> indices) {
         long cap = maxAllocationBytes();
         call(s -> {
             PyramidKernels.run(s, plan, input, values, indices, device.info(), options, cap);
@@ -158,21 +143,8 @@ public final class OpenClBackend implements Backend {
         });
     }
 
-    /**
-     * Whether this backend computes {@code plan} in one pass over the input, rather than level by level
-     * (a GPU whose work-group local memory cannot hold a plane).
-     */
-    public boolean pyramidInOnePass(PyramidPlan plan) {
-        return PyramidKernels.method(plan, plan.planes(), device.info(), options) != PyramidKernels.Method.LEVELS;
-    }
-
-    /** How this backend computes {@code plan}: {@code pyramid-staged}, {@code pyramid-planes} or {@code levels}. */
-    public String pyramidMethodFor(PyramidPlan plan) {
-        return PyramidKernels.method(plan, plan.planes(), device.info(), options).label;
-    }
-
     @Override
-    public void backward(BackwardPlan plan, float[] gradOutput, long[] indices, float[] gradInput) {
+    public void backward(BackwardPlan plan, Tensor gradOutput, Tensor indices, Tensor gradInput) {
         long cap = maxAllocationBytes();
         call(s -> {
             BackwardKernels.run(s, plan, gradOutput, indices, gradInput, cap);
@@ -203,15 +175,14 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public Tensor download(DeviceTensor tensor) {
-        return call(s -> {
+    public void download(DeviceTensor tensor, Tensor target) {
+        call(s -> {
             ClTensor t = own(tensor, s);
-            Tensor host = Tensor.zeros(t.dtype(), t.shape(), t.layout());
-            long n = host.elementCount();
+            long n = target.elementCount();
             if (n > 0) {
-                s.transfers.read(t.buffer(), 0, HostRegion.of(host, 0, n));
+                s.transfers.read(t.buffer(), 0, HostRegion.of(target, 0, n));
             }
-            return host;
+            return null;
         });
     }
 
@@ -251,33 +222,19 @@ public final class OpenClBackend implements Backend {
         });
     }
 
-    /**
-     * The device's copy bandwidth in GB/s, bytes read plus written: the better of {@code clEnqueueCopyBuffer}
-     * and clpool's copy kernel over {@code bytes} bytes, median of {@code runs} after a warm-up. It is
-     * the ceiling for memory-bound kernels, against which benchmarks are measured.
-     */
-    public double measureCopyBandwidth(long bytes, int runs) {
-        return call(s -> DeviceMeasurements.copyBandwidth(s, Math.min(bytes, maxAllocationBytes()), runs));
+    /** The better of {@code clEnqueueCopyBuffer} and clpool's copy kernel, device memory to device memory. */
+    @Override
+    public OptionalDouble copyBandwidthGbps(long bytes, int runs) {
+        return OptionalDouble.of(call(s -> DeviceMeasurements.copyBandwidth(s, Math.min(bytes, maxAllocationBytes()), runs)));
     }
 
     /**
-     * Host-device transfer rates in GB/s over {@code bytes} bytes, median of {@code runs}: what the
-     * device's own pinned copies reach ({@code clEnqueueWrite/ReadBuffer} from mapped pinned memory, the
-     * PCIe ceiling), and what clpool's {@link #upload} and {@link #download} of a Java array reach.
+     * What the device's own pinned copies reach ({@code clEnqueueWrite/ReadBuffer} from mapped pinned
+     * memory, the PCIe ceiling), and what {@link #upload} and {@link #download} of a heap tensor reach.
      */
-    public TransferRates measureTransfers(long bytes, int runs) {
-        return call(s -> DeviceMeasurements.transfers(s, Math.min(bytes, maxAllocationBytes()), runs));
-    }
-
-    /**
-     * Transfer rates in GB/s.
-     *
-     * @param pinnedWriteGbps the device's host-to-device rate from pinned memory
-     * @param pinnedReadGbps the device's device-to-host rate into pinned memory
-     * @param uploadGbps clpool's rate from a Java array to the device
-     * @param downloadGbps clpool's rate from the device to a Java array
-     */
-    public record TransferRates(double pinnedWriteGbps, double pinnedReadGbps, double uploadGbps, double downloadGbps) {
+    @Override
+    public Optional<TransferRates> transferRates(long bytes, int runs) {
+        return Optional.of(call(s -> DeviceMeasurements.transfers(s, Math.min(bytes, maxAllocationBytes()), runs)));
     }
 
     /**
@@ -352,29 +309,6 @@ public final class OpenClBackend implements Backend {
     long maxAllocationBytes() {
         long cap = options.maxAllocationBytes();
         return cap > 0 ? Math.min(cap, device.info().maxAllocationBytes()) : device.info().maxAllocationBytes();
-    }
-
-    /** Whole planes per host chunk so that no buffer exceeds {@link #maxAllocationBytes()}. */
-    private long planesPerChunk(PoolPlan plan, boolean withIndices) {
-        long perPlane = Math.max(plan.inputPlaneSize() * Float.BYTES,
-                plan.outputPlaneSize() * (withIndices ? Long.BYTES : Float.BYTES));
-        long cap = maxAllocationBytes();
-        if (perPlane > cap) {
-            throw new IllegalArgumentException("input: one plane of " + plan.inputShape() + " needs " + perPlane
-                    + " bytes on the device, more than its largest allocation (" + cap + " bytes); pool it on the Java path");
-        }
-        return cap / perPlane;
-    }
-
-    /** Whole units (planes, or channels-last batch elements) per host chunk, so that no buffer exceeds {@link #maxAllocationBytes()}. */
-    private long unitsPerChunk(PoolPlan plan, String unit, long inputBytesPerUnit, long outputBytesPerUnit) {
-        long perUnit = Math.max(1, Math.max(inputBytesPerUnit, outputBytesPerUnit));
-        long cap = maxAllocationBytes();
-        if (perUnit > cap) {
-            throw new IllegalArgumentException("input: one " + unit + " of " + plan.inputShape() + " needs " + perUnit
-                    + " bytes on the device, more than its largest allocation (" + cap + " bytes); pool it on the Java path");
-        }
-        return cap / perUnit;
     }
 
     /** Refuses {@code elements} elements of {@code elementBytes} above the cap; never overflows, whatever the count. */

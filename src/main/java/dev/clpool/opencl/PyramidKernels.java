@@ -1,7 +1,9 @@
 package dev.clpool.opencl;
 
 import dev.clpool.op.PoolMode;
+import dev.clpool.plan.Chunks;
 import dev.clpool.plan.PoolPlan;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.plan.PyramidPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +97,7 @@ final class PyramidKernels {
      * Computes a pyramid from host to host on session {@code s}; levels without output elements are left
      * alone; buffers hold at most {@code maxAllocationBytes} each.
      */
-    static void run(DeviceSession s, PyramidPlan plan, float[] input, float[][] values, long[][] indices,
+    static void run(DeviceSession s, PyramidPlan plan, Tensor input, List<Tensor> values, List<Tensor> indices,
                     DeviceInfo device, OpenClOptions options, long maxAllocationBytes) {
         List<Integer> live = new ArrayList<>();
         for (int l = 0; l < plan.levels().size(); l++) {
@@ -109,22 +111,17 @@ final class PyramidKernels {
             outPlanes += plan.levels().get(l).outputPlaneSize();
         }
         boolean withIndices = indices != null;
-        long perPlane = Math.max(inPlane * Float.BYTES, outPlanes * (withIndices ? Long.BYTES : Float.BYTES));
-        if (perPlane > maxAllocationBytes) {
-            throw new IllegalArgumentException("input: one plane of " + plan.inputShape() + " and its levels need " + perPlane
-                    + " bytes on the device, more than its largest allocation (" + maxAllocationBytes
-                    + " bytes); pool it on the Java path");
-        }
-        long chunk = maxAllocationBytes / perPlane;
-        Method method = method(plan, Math.min(chunk, plan.planes()), device, options);
-        for (long p0 = 0; p0 < plan.planes(); p0 += chunk) {
-            long n = Math.min(chunk, plan.planes() - p0);
-            try (BufferPool.Lease in = s.buffers.acquire(n * inPlane * Float.BYTES)) {
-                s.transfers.write(in.buffer, 0, HostRegion.of(input, p0 * inPlane, n * inPlane));
+        Chunks chunks = Chunks.of(plan.planes(), Math.max(inPlane * Float.BYTES, outPlanes * (withIndices ? Long.BYTES : Float.BYTES)),
+                maxAllocationBytes, "input", "plane and its levels", plan.inputShape());
+        Method method = method(plan, chunks.perChunk(), device, options);
+        for (long k = 0; k < chunks.count(); k++) {
+            Chunks.Chunk c = chunks.get(k);
+            try (BufferPool.Lease in = s.buffers.acquire(c.count() * inPlane * Float.BYTES)) {
+                s.transfers.write(in.buffer, 0, HostRegion.of(input, c.first() * inPlane, c.count() * inPlane));
                 if (method == Method.LEVELS) {
-                    levelByLevel(s, plan, live, p0, n, in.buffer, values, indices);
+                    levelByLevel(s, plan, live, c.first(), c.count(), in.buffer, values, indices);
                 } else {
-                    onePass(s, method, plan, live, p0, n, in.buffer, values, indices, device, options);
+                    onePass(s, method, plan, live, c.first(), c.count(), in.buffer, values, indices, device, options);
                 }
             }
         }
@@ -135,7 +132,7 @@ final class PyramidKernels {
      * (level after level, each its planes in order), then read out per level.
      */
     private static void onePass(DeviceSession s, Method method, PyramidPlan plan, List<Integer> live, long p0, long n,
-                                ClBuffer in, float[][] values, long[][] indices, DeviceInfo device, OpenClOptions options) {
+                                ClBuffer in, List<Tensor> values, List<Tensor> indices, DeviceInfo device, OpenClOptions options) {
         long[] levelTable = new long[5 * live.size()];
         List<long[]> binTables = new ArrayList<>();
         long binsAt = 0;
@@ -143,7 +140,7 @@ final class PyramidKernels {
         long cellsPerPlane = 0;
         for (int k = 0; k < live.size(); k++) {
             PoolPlan level = plan.levels().get(live.get(k));
-            long[] bins = DeviceSession.binTableOf(level);
+            long[] bins = level.binTable();
             binTables.add(bins);
             levelTable[5 * k] = level.depth().outputSize();
             levelTable[5 * k + 1] = level.height().outputSize();
@@ -164,8 +161,8 @@ final class PyramidKernels {
         String family = method == Method.STAGED ? "pyramid" : "pyramid_planes";
         String name = family + (!max ? "_avg" : indices == null ? "_max" : "_max_indices");
         PoolPlan first = plan.levels().get(0);
-        try (ClBuffer bins = table(s, allBins, "pyramid bin table");
-             ClBuffer levels = table(s, levelTable, "pyramid level table");
+        try (ClBuffer bins = s.table(allBins, "pyramid bin table");
+             ClBuffer levels = s.table(levelTable, "pyramid level table");
              BufferPool.Lease out = s.buffers.acquire(outAt * Float.BYTES);
              BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(outAt * Long.BYTES);
              ClKernel k = s.program().kernel(name)) {
@@ -178,9 +175,9 @@ final class PyramidKernels {
                 int l = live.get(j);
                 long outPlane = plan.levels().get(l).outputPlaneSize();
                 long offset = levelTable[5 * j + 4];
-                s.transfers.read(out.buffer, offset * Float.BYTES, HostRegion.of(values[l], p0 * outPlane, n * outPlane));
+                s.transfers.read(out.buffer, offset * Float.BYTES, HostRegion.of(values.get(l), p0 * outPlane, n * outPlane));
                 if (idx != null) {
-                    s.transfers.read(idx.buffer, offset * Long.BYTES, HostRegion.of(indices[l], p0 * outPlane, n * outPlane));
+                    s.transfers.read(idx.buffer, offset * Long.BYTES, HostRegion.of(indices.get(l), p0 * outPlane, n * outPlane));
                 }
             }
         }
@@ -228,7 +225,7 @@ final class PyramidKernels {
 
     /** Planes too large to stage: each level as a pooling of its own, reading the input again. */
     private static void levelByLevel(DeviceSession s, PyramidPlan plan, List<Integer> live, long p0, long n, ClBuffer in,
-                                     float[][] values, long[][] indices) {
+                                     List<Tensor> values, List<Tensor> indices) {
         for (int l : live) {
             PoolPlan level = plan.levels().get(l);
             long outPlane = level.outputPlaneSize();
@@ -236,15 +233,12 @@ final class PyramidKernels {
                  BufferPool.Lease out = s.buffers.acquire(n * outPlane * Float.BYTES);
                  BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(n * outPlane * Long.BYTES)) {
                 s.kernels.run(level, n, in, bins, out.buffer, idx == null ? null : idx.buffer);
-                s.transfers.read(out.buffer, 0, HostRegion.of(values[l], p0 * outPlane, n * outPlane));
+                s.transfers.read(out.buffer, 0, HostRegion.of(values.get(l), p0 * outPlane, n * outPlane));
                 if (idx != null) {
-                    s.transfers.read(idx.buffer, 0, HostRegion.of(indices[l], p0 * outPlane, n * outPlane));
+                    s.transfers.read(idx.buffer, 0, HostRegion.of(indices.get(l), p0 * outPlane, n * outPlane));
                 }
             }
         }
     }
 
-    private static ClBuffer table(DeviceSession s, long[] table, String name) {
-        return ClBuffer.copyOf(s.context, CL.CL_MEM_READ_ONLY, Pointer.to(table), (long) table.length * Long.BYTES, name);
-    }
 }

@@ -120,6 +120,33 @@ public record PoolPlan(AdaptivePool op, Shape inputShape, Shape outputShape, lon
         return (int) n;
     }
 
+    /**
+     * The bins of the three axes in one table, as the OpenCL kernels read them (common.cl): for D, H and
+     * W in turn, the starts of every output cell, then their ends.
+     */
+    public long[] binTable() {
+        AxisBins[] axes = {depth, height, width};
+        int length = 0;
+        for (AxisBins a : axes) {
+            length = Math.addExact(length, Math.multiplyExact(2, Math.toIntExact(a.outputSize())));
+        }
+        long[] table = new long[length];
+        int at = 0;
+        for (AxisBins a : axes) {
+            long[] starts = a.starts();
+            long[] ends = a.ends();
+            System.arraycopy(starts, 0, table, at, starts.length);
+            System.arraycopy(ends, 0, table, at + starts.length, ends.length);
+            at += starts.length + ends.length;
+        }
+        return table;
+    }
+
+    /** True when every axis keeps its size: each bin is one cell, pooling is a copy. */
+    public boolean isIdentity() {
+        return depth.isIdentity() && height.isIdentity() && width.isIdentity();
+    }
+
     /** True when the output has no elements (N = 0, or a zero output size): nothing to compute. */
     public boolean isEmpty() {
         return outputElements() == 0;

@@ -2,86 +2,79 @@ package dev.clpool.spi;
 
 import dev.clpool.Clpool;
 import dev.clpool.op.DevicePoolResult;
+import dev.clpool.plan.BackwardPlan;
+import dev.clpool.plan.PoolPlan;
+import dev.clpool.plan.PyramidPlan;
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.DeviceTensor;
 import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.cpu.JavaBackward;
-import dev.clpool.plan.BackwardPlan;
-import dev.clpool.plan.PoolPlan;
-import dev.clpool.plan.PyramidPlan;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
- * Where pooling runs: the Java path or an OpenCL device. {@link Clpool} validates, plans and allocates
- * host results; a backend moves data and computes. Implementations are safe to call from several
- * threads at once.
+ * Where pooling runs: the Java path or OpenCL devices. {@code Clpool} validates, plans and allocates the
+ * results; a backend moves data and computes, for every dtype, layout and kind of host storage (Java
+ * arrays or NIO buffers) the plan allows. A backend never writes its inputs and writes every element of
+ * its outputs. Implementations are safe to call from several threads at once.
  */
 public interface Backend extends AutoCloseable {
 
-    /**
-     * Computes a non-empty plan from host to host: reads {@code input} (C order,
-     * {@code plan.inputShape()}) and writes every element of {@code values} and, when not {@code null},
-     * of {@code indices} (C order, {@code plan.outputShape()}). Never writes {@code input}.
-     */
-    void pool(PoolPlan plan, float[] input, float[] values, long[] indices);
+    /** A one-line description of where this backend computes, e.g. {@code "OpenCL: NVIDIA H200 (NVIDIA CUDA, GPU, 0:0)"}. */
+    String description();
+
+    /** True for OpenCL devices, false for the Java path. */
+    boolean isOpenCl();
+
+    /** The name of the kernel (or Java loop) that pools {@code plan} for an input of {@code dtype} in {@code layout}. */
+    String kernelFor(PoolPlan plan, DType dtype, Layout layout);
+
+    /** The name of the kernel (or method) that computes {@code plan}. */
+    String kernelFor(PyramidPlan plan);
+
+    /** The name of the kernel (or Java loop) that computes {@code plan}. */
+    String kernelFor(BackwardPlan plan);
 
     /**
-     * Computes a pyramid from host to host: for each level {@code l} with output elements, writes every
-     * element of {@code values[l]} and, when {@code indices} is not {@code null}, of {@code indices[l]},
-     * as {@link #pool} would for that level alone; levels without output elements are left alone. The
-     * default pools level by level; backends override it to read the input once for all levels.
+     * Pools a non-empty plan from host to host: reads {@code input} ({@code plan.inputShape()}, any
+     * floating dtype and layout the plan allows) and writes {@code values} (the input's dtype and layout,
+     * {@code plan.outputShape()}) and, when not {@code null}, {@code indices} (int64, the same layout).
      */
-    default void pyramid(PyramidPlan plan, float[] input, float[][] values, long[][] indices) {
-        for (int l = 0; l < plan.levels().size(); l++) {
-            PoolPlan level = plan.levels().get(l);
-            if (!level.isEmpty()) {
-                pool(level, input, values[l], indices == null ? null : indices[l]);
-            }
-        }
-    }
+    void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices);
+
+    /**
+     * Computes a pyramid from host to host (contiguous float32): for each level {@code l} with output
+     * elements, writes {@code values.get(l)} and, when {@code indices} is not {@code null},
+     * {@code indices.get(l)}, as {@link #pool} would for that level alone.
+     */
+    void pyramid(PyramidPlan plan, Tensor input, List<Tensor> values, List<Tensor> indices);
 
     /**
      * Computes a non-trivial backward plan from host to host, as a gather (see {@link BackwardPlan}):
-     * reads {@code gradOutput} and, for max, {@code indices} (C order, the forward output's shape; the
-     * indices already checked to lie in their bins) and writes every element of {@code gradInput} (C
-     * order, the input's shape). The default computes on the Java path.
+     * reads {@code gradOutput} and, for max, {@code indices} (contiguous, the forward output's shape; the
+     * indices already checked to lie in their bins) and writes every element of {@code gradInput}
+     * (contiguous float32, the input's shape).
      */
-    default void backward(BackwardPlan plan, float[] gradOutput, long[] indices, float[] gradInput) {
-        JavaBackward.backward(plan, gradOutput, indices, gradInput);
-    }
-
-    /**
-     * Computes a non-empty plan from host to host for any floating-point storage type and layout:
-     * reads {@code input} and writes every element of {@code values} (the input's dtype and layout,
-     * {@code plan.outputShape()}) and, when not {@code null}, of {@code indices} (int64, the same layout).
-     * Never writes {@code input}. {@link Clpool} calls it for every input but contiguous float32, which
-     * goes to {@link #pool(PoolPlan, float[], float[], long[])}; this default refuses the rest.
-     *
-     * @throws UnsupportedOperationException for a dtype or layout this backend does not compute
-     */
-    default void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices) {
-        if (input.dtype() == DType.FLOAT32 && input.layout() == Layout.CONTIGUOUS) {
-            pool(plan, input.floats(), values.floats(), indices == null ? null : indices.int64s());
-            return;
-        }
-        throw new UnsupportedOperationException(description() + " does not pool " + input.dtype() + " " + input.layout()
-                + " tensors");
-    }
+    void backward(BackwardPlan plan, Tensor gradOutput, Tensor indices, Tensor gradInput);
 
     /** Copies a host tensor (any floating-point dtype and layout) to the device. */
     DeviceTensor upload(Tensor host);
 
-    /** Copies a device tensor of this backend's to the host. */
-    Tensor download(DeviceTensor tensor);
+    /** Copies a device tensor of this backend's into {@code target} (its shape, dtype and layout). */
+    void download(DeviceTensor tensor, Tensor target);
 
     /** Computes a plan on a device tensor of this backend's, leaving the results on the device. */
     DevicePoolResult pool(PoolPlan plan, DeviceTensor input);
 
-    /** A one-line description of the device, e.g. {@code "OpenCL: NVIDIA H200 (NVIDIA CUDA, GPU, 0:0)"}. */
-    String description();
+    /**
+     * The memory's copy bandwidth in GB/s (bytes read plus written) over {@code bytes} bytes, median of
+     * {@code runs}: the ceiling for memory-bound pooling, against which benchmarks are measured.
+     */
+    OptionalDouble copyBandwidthGbps(long bytes, int runs);
 
-    /** True for an OpenCL device, false for the Java path. */
-    boolean isOpenCl();
+    /** Host-device transfer rates, for backends with memory of their own; empty where there is no transfer. */
+    Optional<TransferRates> transferRates(long bytes, int runs);
 
     /** Releases what the backend holds; idempotent, never throws. */
     @Override

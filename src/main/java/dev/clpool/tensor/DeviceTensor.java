@@ -3,9 +3,10 @@ package dev.clpool.tensor;
 import dev.clpool.Clpool;
 
 /**
- * A tensor in the memory of the device a {@link Clpool} computes on, in its host tensor's dtype and layout: upload once, pool it as
- * often and at as many output sizes as needed, download the results. Closing it frees the device
- * memory; it is usable only with the Clpool that made it.
+ * A tensor in the memory of the device a {@code Clpool} computes on, in its host tensor's dtype and
+ * layout: upload once, pool it as often and at as many output sizes as needed, download the results.
+ * Closing it frees the device memory; it is usable only with the Clpool that made it, and closing that
+ * Clpool closes it too.
  */
 public interface DeviceTensor extends AutoCloseable {
     Shape shape();

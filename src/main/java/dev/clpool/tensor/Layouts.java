@@ -8,9 +8,10 @@ final class Layouts {
     }
 
     /** {@code t}'s logical elements in {@code target}'s order, in a new array. */
-    static Tensor convert(Tensor t, Layout target) {
+    static Tensor convert(Tensor tensor, Layout target) {
+        Tensor t = tensor.hasArray() ? tensor : tensor.toHeap();
         if (t.layout() == target) {
-            return t.copy();
+            return t == tensor ? t.copy() : t;
         }
         target.check(t.shape());
         Tensor out = Tensor.zeros(t.dtype(), t.shape(), target);
@@ -61,13 +62,14 @@ final class Layouts {
     }
 
     /** {@code t}'s elements converted to {@code target}, contiguous over the same array order. */
-    static Tensor convertType(Tensor t, DType target) {
+    static Tensor convertType(Tensor tensor, DType target) {
+        Tensor t = tensor.hasArray() ? tensor : tensor.toHeap();
         if (!t.dtype().isFloatingPoint() || !target.isFloatingPoint()) {
             throw new IllegalArgumentException("dtype: converts between float16, bfloat16, float32 and float64, not "
                     + t.dtype() + " to " + target);
         }
         if (t.dtype() == target) {
-            return t.copy().withLayout(Layout.CONTIGUOUS);
+            return (t == tensor ? t.copy() : t).withLayout(Layout.CONTIGUOUS);
         }
         Shape shape = t.shape();
         if (target == DType.FLOAT64) {

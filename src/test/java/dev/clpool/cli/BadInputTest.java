@@ -180,8 +180,8 @@ class BadInputTest {
                 bad("a zero input size", new String[] {"plan", "--input-size", "0,9", "--output-size", "7"}, "from 1"),
                 bad("input sizes that are not numbers", new String[] {"plan", "--input-size", "a,b", "--output-size", "7"}, "integers"),
                 bad("a plan SPEC with three sizes", new String[] {"plan", "--input-size", "4,4", "--output-size", "1,2,3"}, "1 or 2 sizes"),
-                bad("a PNG in a missing directory", new String[] {"plan", "--input-size", "4,4", "--output-size", "2", "--png",
-                    f("nowhere/p.png")}, "--png", "does not exist"),
+                bad("an SVG in a missing directory", new String[] {"plan", "--input-size", "4,4", "--output-size", "2", "--svg",
+                    f("nowhere/p.svg")}, "--svg", "does not exist"),
                 bad("devices with an argument", new String[] {"devices", "extra"}, "extra"),
                 bad("demo with a bad device", new String[] {"demo", "--device", "1:-2"}, "must be >= 0"));
     }

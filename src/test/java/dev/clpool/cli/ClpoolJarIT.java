@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clpool.tensor.Shape;
 import dev.clpool.npy.Npy;
+import dev.clpool.testing.SvgDocument;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,8 +64,10 @@ class ClpoolJarIT {
         assertTrue(demo.out().contains("all 7 cases agree with the Java path"), demo.out());
         noJvmWarnings(demo);
         noJvmWarnings(Cli.jar(JAR, "devices").succeeds());
-        Path png = dir.resolve("bins.png");
-        Cli.jar(JAR, "plan", "--input-size", "10,9", "--output-size", "7", "--png", png.toString()).succeeds();
-        assertTrue(Files.size(png) > 0);
+        Path svg = dir.resolve("bins.svg");
+        noJvmWarnings(Cli.jar(JAR, "plan", "--input-size", "10,9", "--output-size", "7", "--svg", svg.toString()).succeeds());
+        SvgDocument doc = SvgDocument.read(svg);
+        assertEquals("adaptive pooling bins: input 10\u00d79 \u2192 output 7\u00d77", doc.title());
+        assertEquals(49, doc.in("bins", "rect").size());
     }
 }

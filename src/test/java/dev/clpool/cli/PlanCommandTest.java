@@ -4,18 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.Color;
-import java.awt.image.BufferedImage;
+import dev.clpool.testing.SvgDocument;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
 import picocli.CommandLine;
 
-/** {@code plan} shows PyTorch's bins as a table, a terminal picture and a PNG. */
+/** {@code plan} shows PyTorch's bins as a table, a terminal picture and an SVG picture. */
 class PlanCommandTest {
     @TempDir
     Path dir;
@@ -95,73 +96,98 @@ class PlanCommandTest {
     }
 
     @Test
-    void drawsAPngWithCellsAndOverlappingBins() throws IOException {
-        Path png = dir.resolve("bins.png");
-        Cli.Result r = Cli.run("plan", "--input-size", "4,4", "--output-size", "3", "--png", png.toString()).succeeds();
-        assertTrue(r.out().contains("wrote " + png + " (224x224 px"), r.out());
-        BufferedImage image = ImageIO.read(png.toFile());
-        // 48 px per cell, a 16 px margin.
-        assertEquals(224, image.getWidth());
-        assertEquals(224, image.getHeight());
-        assertEquals(Color.WHITE, color(image, 4, 4), "margin");
-        Color one = color(image, cellCentre(0), cellCentre(0)); // cell (0, 0): bin (0, 0) only, blue
-        assertClose(blend(PlanImage.CELL, PlanImage.BIN[0], PlanImage.BIN_ALPHA), one, "a cell in one blue bin");
-        Color two = color(image, cellCentre(1), cellCentre(0)); // cell (0, 1): bins (0, 0) and (0, 1)
-        Color four = color(image, cellCentre(1), cellCentre(1)); // cell (1, 1): four bins
-        assertTrue(brightness(four) < brightness(two) - 30 && brightness(two) < brightness(one) - 30,
-                "overlaps are darker: " + one + " " + two + " " + four);
+    void drawsAnSvgWithTitleAxesLegendAndARectPerBin() throws IOException {
+        Path svg = dir.resolve("bins.svg");
+        Cli.Result r = Cli.run("plan", "--input-size", "4,4", "--output-size", "3", "--svg", svg.toString()).succeeds();
+        SvgDocument doc = SvgDocument.read(svg);
+        assertTrue(r.out().contains("wrote " + svg + " (" + (int) doc.width() + "x" + (int) doc.height() + " px"), r.out());
+        String title = "adaptive pooling bins: input 4\u00d74 \u2192 output 3\u00d73";
+        assertEquals(title, doc.title());
+        assertTrue(doc.texts().contains(title), "the title is drawn too");
+        assertEquals(List.of("input column (W)", "0", "1", "2", "3"), doc.texts("columns"));
+        assertEquals(List.of("input row (H)", "0", "1", "2", "3"), doc.texts("rows"));
+        List<String> legend = doc.texts("legend");
+        assertEquals(5, legend.size(), "four entries and the sample label: " + legend);
+        assertTrue(legend.get(0).startsWith("an input cell") && legend.get(1).startsWith("a bin")
+                && legend.get(2).startsWith("darker") && legend.get(3).equals("(i,j)")
+                && legend.get(4).startsWith("the output cell (row i, column j)"), legend.toString());
+
+        // 48 px per cell; bins 0..1, 1..2 and 2..3 on each axis (end inclusive), each rect inside its cells.
+        Element plane = plane(doc);
+        assertEquals(4 * 48, SvgDocument.number(plane, "width"));
+        double left = SvgDocument.number(plane, "x");
+        double top = SvgDocument.number(plane, "y");
+        List<Element> bins = doc.in("bins", "rect");
+        assertEquals(9, bins.size(), "one rect per bin");
+        long[][] spans = {{0, 1}, {1, 2}, {2, 3}};
+        for (Element bin : bins) {
+            Matcher m = Pattern.compile("output \\((\\d),(\\d)\\): input rows (\\d) to (\\d), columns (\\d) to (\\d)")
+                    .matcher(SvgDocument.tooltip(bin));
+            assertTrue(m.matches(), SvgDocument.tooltip(bin));
+            int i = Integer.parseInt(m.group(1));
+            int j = Integer.parseInt(m.group(2));
+            assertEquals(spans[i][0] + "," + spans[i][1] + "," + spans[j][0] + "," + spans[j][1],
+                    m.group(3) + "," + m.group(4) + "," + m.group(5) + "," + m.group(6), "bin " + i + "," + j);
+            assertInside(left + 48 * spans[j][0], left + 48 * (spans[j][1] + 1), SvgDocument.number(bin, "x"),
+                    SvgDocument.number(bin, "width"), "bin " + i + "," + j + " across");
+            assertInside(top + 48 * spans[i][0], top + 48 * (spans[i][1] + 1), SvgDocument.number(bin, "y"),
+                    SvgDocument.number(bin, "height"), "bin " + i + "," + j + " down");
+            assertEquals(PlanImage.BIN[(i + j) % 2], SvgDocument.inherited(bin, "fill"), "a checkerboard");
+            assertTrue(Double.parseDouble(SvgDocument.inherited(bin, "fill-opacity")) < 1, "translucent: overlaps are darker");
+        }
+        assertEquals(List.of("(0,0)", "(0,1)", "(0,2)", "(1,0)", "(1,1)", "(1,2)", "(2,0)", "(2,1)", "(2,2)"),
+                doc.texts("output-cells"));
     }
 
     @Test
-    void aPngOfNonOverlappingBinsAlternatesColours() throws IOException {
-        Path png = dir.resolve("bins.png");
-        Cli.run("plan", "--input-size", "4,4", "--output-size", "2", "--png", png.toString()).succeeds();
-        BufferedImage image = ImageIO.read(png.toFile());
-        assertClose(blend(PlanImage.CELL, PlanImage.BIN[0], PlanImage.BIN_ALPHA), color(image, cellCentre(0), cellCentre(0)), "bin (0, 0)");
-        assertClose(blend(PlanImage.CELL, PlanImage.BIN[1], PlanImage.BIN_ALPHA), color(image, cellCentre(2), cellCentre(1)), "bin (0, 1)");
-        assertClose(blend(PlanImage.CELL, PlanImage.BIN[0], PlanImage.BIN_ALPHA), color(image, cellCentre(3), cellCentre(3)), "bin (1, 1)");
+    void theSamePlanIsTheSameFile() throws IOException {
+        Path a = dir.resolve("a.svg");
+        Path b = dir.resolve("b.svg");
+        Cli.run("plan", "--input-size", "10,9", "--output-size", "7", "--svg", a.toString()).succeeds();
+        Cli.run("plan", "--input-size", "10,9", "--output-size", "7", "--svg", b.toString()).succeeds();
+        assertEquals(Files.readString(a), Files.readString(b));
+        assertEquals(49, SvgDocument.read(a).in("bins", "rect").size());
     }
 
     @Test
-    void aLargePlaneIsScaledDown() throws IOException {
-        Path png = dir.resolve("big.png");
-        Cli.run("plan", "--input-size", "3000,2000", "--output-size", "13,17", "--png", png.toString()).succeeds();
-        BufferedImage image = ImageIO.read(png.toFile());
-        assertEquals(PlanImage.SIDE + 2 * PlanImage.MARGIN, image.getHeight());
-        assertTrue(image.getWidth() < image.getHeight());
+    void aLargePlaneIsScaledDownWithTicksAtSteps() throws IOException {
+        Path svg = dir.resolve("big.svg");
+        Cli.run("plan", "--input-size", "3000,2000", "--output-size", "13,17", "--svg", svg.toString()).succeeds();
+        SvgDocument doc = SvgDocument.read(svg);
+        Element plane = plane(doc);
+        assertEquals(PlanImage.SIDE, SvgDocument.number(plane, "height"), 0.01);
+        assertTrue(SvgDocument.number(plane, "width") < SvgDocument.number(plane, "height"));
+        List<String> rows = doc.texts("rows");
+        assertEquals("input row (H)", rows.get(0));
+        long step = Long.parseLong(rows.get(2));
+        assertTrue(step == 100 || step == 200 || step == 500, rows.toString());
+        for (int k = 1; k < rows.size(); k++) {
+            assertEquals((k - 1) * step, Long.parseLong(rows.get(k)), rows.toString());
+        }
+        assertTrue(rows.size() > 5, "ticks all along the axis: " + rows);
+        assertEquals(13 * 17, doc.in("bins", "rect").size());
+        assertTrue(doc.texts("output-cells").isEmpty(), "bins too narrow for their labels");
+        assertEquals(3, doc.texts("legend").size(), "no legend entry for labels that are not drawn");
     }
 
     @Test
     void refusesPlansTooLargeToList() {
         Cli.run("plan", "--input-size", "20000000,4", "--output-size", "10000001,2")
                 .failsWithOneLine(ExitCodes.BAD_INPUT, "10000001", "at most 10000000 bins");
-        Path png = dir.resolve("x.png");
-        Cli.run("plan", "--input-size", "2000,2000", "--output-size", "1001", "--png", png.toString())
-                .failsWithOneLine(ExitCodes.BAD_INPUT, "--png draws at most 1000000 bins");
-        assertFalse(Files.exists(png));
+        Path svg = dir.resolve("x.svg");
+        Cli.run("plan", "--input-size", "2000,2000", "--output-size", "1001", "--svg", svg.toString())
+                .failsWithOneLine(ExitCodes.BAD_INPUT, "--svg draws at most 1000000 bins");
+        assertFalse(Files.exists(svg));
     }
 
-    private static int cellCentre(int cell) {
-        return PlanImage.MARGIN + 48 * cell + 24;
+    /** The input plane's rect, grey under the bins. */
+    private static Element plane(SvgDocument doc) {
+        return doc.all("rect").stream().filter(e -> e.getAttribute("class").equals("plane")).findFirst().orElseThrow();
     }
 
-    private static Color color(BufferedImage image, int x, int y) {
-        return new Color(image.getRGB(x, y));
-    }
-
-    private static Color blend(Color under, Color over, float alpha) {
-        return new Color(Math.round(under.getRed() * (1 - alpha) + over.getRed() * alpha),
-                Math.round(under.getGreen() * (1 - alpha) + over.getGreen() * alpha),
-                Math.round(under.getBlue() * (1 - alpha) + over.getBlue() * alpha));
-    }
-
-    private static void assertClose(Color expected, Color actual, String what) {
-        assertTrue(Math.abs(expected.getRed() - actual.getRed()) <= 2 && Math.abs(expected.getGreen() - actual.getGreen()) <= 2
-                && Math.abs(expected.getBlue() - actual.getBlue()) <= 2, what + ": expected " + expected + ", got " + actual);
-    }
-
-    /** Each translucent bin over a cell takes some light away, whatever its colour. */
-    private static int brightness(Color c) {
-        return c.getRed() + c.getGreen() + c.getBlue();
+    /** A rect drawn inside the span from {@code from} to {@code to}, inset by less than a fifth of a cell. */
+    private static void assertInside(double from, double to, double start, double length, String what) {
+        assertTrue(start >= from && start < from + 10 && start + length <= to && start + length > to - 10,
+                what + ": " + start + "+" + length + " in " + from + ".." + to);
     }
 }

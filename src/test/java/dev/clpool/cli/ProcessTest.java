@@ -7,6 +7,7 @@ import dev.clpool.tensor.Shape;
 import dev.clpool.npy.Npy;
 import dev.clpool.opencl.OpenClLoader;
 import dev.clpool.opencl.OpenClUnavailableException;
+import dev.clpool.testing.SvgDocument;
 import dev.clpool.testing.TestDevices;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,9 +118,11 @@ class ProcessTest {
     }
 
     @Test
-    void planWritesAPng() throws Exception {
-        Path png = dir.resolve("bins.png");
-        Cli.process(Map.of(), "plan", "--input-size", "8,9", "--output-size", "5,7", "--png", png.toString()).succeeds();
-        assertTrue(Files.size(png) > 0);
+    void planWritesAnSvg() throws Exception {
+        Path svg = dir.resolve("bins.svg");
+        Cli.process(Map.of(), "plan", "--input-size", "8,9", "--output-size", "5,7", "--svg", svg.toString()).succeeds();
+        SvgDocument doc = SvgDocument.read(svg);
+        assertEquals("adaptive pooling bins: input 8\u00d79 \u2192 output 5\u00d77", doc.title());
+        assertEquals(35, doc.in("bins", "rect").size());
     }
 }

@@ -208,8 +208,8 @@ class ShapesOpsCommandTest {
         assertTrue(r.out().contains("backward [1,2,8,8]->3x3") && r.out().contains("forward"), r.out());
         Cli.run("bench", "--op", "pyramid", "--shape", "1,2,8,8", "--output-size", "3", "--device", "cpu")
                 .failsWithOneLine(ExitCodes.BAD_INPUT, "--op pyramid", "--suite");
-        Cli.run("bench", "--op", "backward", "--png", dir.resolve("b.png").toString(), "--device", "cpu")
-                .failsWithOneLine(ExitCodes.BAD_INPUT, "--png");
+        Cli.run("bench", "--op", "backward", "--svg", dir.resolve("b.svg").toString(), "--device", "cpu")
+                .failsWithOneLine(ExitCodes.BAD_INPUT, "--svg");
         Cli.run("bench", "--op", "forward", "--device", "cpu").failsWithOneLine(ExitCodes.BAD_INPUT, "--op", "'forward'");
     }
 }

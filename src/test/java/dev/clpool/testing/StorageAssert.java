@@ -49,6 +49,10 @@ public final class StorageAssert {
         return v;
     }
 
+    private static Tensor onHeap(Tensor t) {
+        return t.hasArray() ? t : t.toHeap();
+    }
+
     private static long bits(Tensor t, int i) {
         return switch (t.dtype()) {
             case FLOAT32 -> Float.floatToRawIntBits(t.floats()[i]);
@@ -58,8 +62,10 @@ public final class StorageAssert {
         };
     }
 
-    /** Same dtype, layout and shape, and the same bits in every element; any NaN matches any NaN. */
-    public static void assertBitExact(Tensor expected, Tensor actual, String what) {
+    /** Same dtype, layout and shape, and the same bits in every element; any NaN matches any NaN. Any storage. */
+    public static void assertBitExact(Tensor expectedTensor, Tensor actualTensor, String what) {
+        Tensor expected = onHeap(expectedTensor);
+        Tensor actual = onHeap(actualTensor);
         assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
         assertEquals(expected.layout(), actual.layout(), what + ": layout");
         assertEquals(expected.shape(), actual.shape(), what + ": shape");
@@ -76,8 +82,10 @@ public final class StorageAssert {
         }
     }
 
-    /** Same dtype, layout and shape, every element within the dtype's tolerance; NaN matches NaN, infinities exactly. */
-    public static void assertClose(Tensor expected, Tensor actual, String what) {
+    /** Same dtype, layout and shape, every element within the dtype's tolerance; NaN matches NaN, infinities exactly. Any storage. */
+    public static void assertClose(Tensor expectedTensor, Tensor actualTensor, String what) {
+        Tensor expected = onHeap(expectedTensor);
+        Tensor actual = onHeap(actualTensor);
         assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
         assertEquals(expected.layout(), actual.layout(), what + ": layout");
         assertEquals(expected.shape(), actual.shape(), what + ": shape");

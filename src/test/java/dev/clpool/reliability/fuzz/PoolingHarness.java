@@ -4,7 +4,7 @@ import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
 import dev.clpool.op.PoolResult;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.opencl.OpenClBackend;
+import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.TensorAssert;
 import dev.clpool.testing.Torch;
@@ -62,8 +62,7 @@ public final class PoolingHarness {
         if (openCl != null) {
             paths.put("OpenCL path", openCl);
         }
-        this.exactOpenClAvg = openCl == null || !(openCl.backend() instanceof OpenClBackend b)
-                || b.deviceInfo().correctlyRoundedDivide();
+        this.exactOpenClAvg = openCl == null || openCl.openClDevices().stream().allMatch(DeviceInfo::correctlyRoundedDivide);
         this.torch = torch;
         if (torch) {
             // libtorch's intra-op threads spin against this JVM's own on small machines (on 2 cores, 1,000
