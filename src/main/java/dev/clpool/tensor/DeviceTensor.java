@@ -1,5 +1,7 @@
 package dev.clpool.tensor;
 
+import dev.clpool.Clpool;
+
 /**
  * A tensor in the memory of the device a {@code Clpool} computes on, in its host tensor's dtype and
  * layout: upload once, pool it as often and at as many output sizes as needed, download the results.
