@@ -1,6 +1,5 @@
 package dev.clpool.spi;
 
-import dev.clpool.Clpool;
 import dev.clpool.op.DevicePoolResult;
 import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;

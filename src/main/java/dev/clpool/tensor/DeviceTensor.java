@@ -1,6 +1,5 @@
 package dev.clpool.tensor;
 
-import dev.clpool.Clpool;
 
 /**
  * A tensor in the memory of the device a {@code Clpool} computes on, in its host tensor's dtype and
