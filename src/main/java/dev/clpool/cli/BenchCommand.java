@@ -34,6 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.util.function.Function;
 
 /** {@code bench}: kernel and end-to-end times, bandwidth against the device's copy bandwidth. */
 @Command(name = "bench", usageHelpAutoWidth = true, sortOptions = false,
@@ -200,7 +201,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** A comma-separated option value, each item parsed; a bad item is bad input naming the option. */
-    private static <T> List<T> list(String option, String text, java.util.function.Function<String, T> parse) {
+    private static <T> List<T> list(String option, String text, Function<String, T> parse) {
         List<T> items = new ArrayList<>();
         for (String part : text.split(",")) {
             try {

@@ -1,6 +1,7 @@
 package dev.clpool.cli;
 
 import dev.clpool.tensor.Shape;
+import java.util.Arrays;
 
 /** Turns a flat C-order position into coordinates, for pointing at an element in messages. */
 final class Coordinates {
@@ -16,6 +17,6 @@ final class Coordinates {
             c[i] = d == 0 ? 0 : rest % d;
             rest = d == 0 ? rest : rest / d;
         }
-        return java.util.Arrays.toString(c);
+        return Arrays.toString(c);
     }
 }

@@ -1,5 +1,7 @@
 package dev.clpool.op;
 
+import java.util.Locale;
+
 /** What a pooling computes over each bin. */
 public enum PoolMode {
     /** The mean of the bin, summed in float32 and divided by its element count. */
@@ -9,7 +11,7 @@ public enum PoolMode {
 
     /** {@code avg} or {@code max}, as written on the command line. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** Parses {@code avg} or {@code max} (any case). */

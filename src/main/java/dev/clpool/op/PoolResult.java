@@ -1,6 +1,7 @@
 package dev.clpool.op;
 
 import dev.clpool.tensor.Tensor;
+import java.util.Objects;
 /**
  * What a pooling returns: the pooled values and, for max pooling with indices, the int64 index of each
  * maximum within its input's spatial volume ({@code l} for 1-d, {@code h * W + w} for 2-d,
@@ -11,7 +12,7 @@ import dev.clpool.tensor.Tensor;
  */
 public record PoolResult(Tensor values, Tensor indices) {
     public PoolResult {
-        java.util.Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(values, "values");
     }
 
     public boolean hasIndices() {

@@ -4,6 +4,7 @@ import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_event;
+import java.util.List;
 
 /** Owns a {@code cl_event}: completion, and the command's device time from the profiling queue. */
 final class ClEvent extends ClResource {
@@ -39,7 +40,7 @@ final class ClEvent extends ClResource {
     }
 
     /** The device time of all {@code events}, waiting for each. */
-    static long totalDeviceNanos(java.util.List<ClEvent> events) {
+    static long totalDeviceNanos(List<ClEvent> events) {
         long nanos = 0;
         for (ClEvent e : events) {
             nanos += e.deviceNanos();

@@ -279,7 +279,7 @@ public final class OpenClBackend implements Backend {
 
     private ClTensor own(DeviceTensor tensor, DeviceSession s) {
         if (!(tensor instanceof ClTensor t) || t.owner != this) {
-            throw new IllegalArgumentException("input: " + tensor + " does not belong to this engine (" + description() + ")");
+            throw new IllegalArgumentException("input: " + tensor + " does not belong to this backend (" + description() + ")");
         }
         if (t.session != s) {
             throw new IllegalStateException("input: " + tensor + " was on the device before its session was rebuilt"

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Arrays;
 
 /**
  * Compiled programs kept on disk, so that a fresh JVM reaches its first result without recompiling.
@@ -89,7 +90,7 @@ final class ProgramCache {
                 in.get(magic);
                 long length = in.getLong();
                 long crc = in.getLong();
-                if (java.util.Arrays.equals(magic, MAGIC) && length == in.remaining()) {
+                if (Arrays.equals(magic, MAGIC) && length == in.remaining()) {
                     byte[] binary = new byte[in.remaining()];
                     in.get(binary);
                     if (crc(binary) == crc) {

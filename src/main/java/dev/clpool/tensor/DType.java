@@ -1,5 +1,7 @@
 package dev.clpool.tensor;
 
+import java.util.Locale;
+
 /**
  * Element types of a {@link Tensor}, named as NumPy and PyTorch name them.
  *
@@ -40,7 +42,7 @@ public enum DType {
      * {@code half}, {@code float}, {@code double}, {@code long} (any case).
      */
     public static DType parse(String text) {
-        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        String t = text.strip().toLowerCase(Locale.ROOT);
         switch (t) {
             case "half", "fp16", "f16" -> t = "float16";
             case "float", "fp32", "f32" -> t = "float32";
