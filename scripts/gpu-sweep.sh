@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The tuning sweep behind the GPU kernel choice (BENCHMARKS.md): the GPU suite with the cell kernel and
-# with the tiled kernel under several work-group sizes and tile budgets, JSON per variant in $OUT.
+# The tuning sweep behind the GPU kernel choice (BENCHMARKS.md, kernels/tuning.properties): the GPU suite with
+# the cell kernel, the tiled kernel under several work-group sizes and tile budgets, and the segments kernel
+# under several group sizes, JSON per variant in $OUT. A forced kernel's bench skips the shapes it cannot run.
 set -u
 out=${OUT:-gpu-sweep}
 mkdir -p "$out"
@@ -13,6 +14,11 @@ bench() {  # name, then JVM options
 }
 bench cell -Dclpool.kernel=cell
 for t in 256:16384 128:8192 64:4096 128:4096 256:32768 64:8192; do
-  bench "tiled-${t/:/-}" -Dclpool.kernel=tiled -Dclpool.tiled.localSize=${t%%:*} -Dclpool.tiled.tileBytes=${t##*:}
+  size=${t%%:*}; tile=${t##*:}
+  bench "tiled-$size-$tile" -Dclpool.kernel=tiled -Dclpool.tuning.tiledLocalSize=$size -Dclpool.tuning.tiledSmallLocalSize=$size \
+      -Dclpool.tuning.tiledTileBytes=$tile -Dclpool.tuning.tiledSmallTileBytes=$tile
+done
+for cells in 64 128 256; do
+  bench "segments-$cells" -Dclpool.kernel=segments -Dclpool.tuning.segmentCells=$cells
 done
 cat "$out/log.txt"

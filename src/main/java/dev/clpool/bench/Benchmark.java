@@ -72,7 +72,9 @@ public final class Benchmark {
                         for (int d = 0; d < devices.size(); d++) {
                             Clpool device = devices.get(d);
                             progress.accept(new Step(done++, total, c.label() + " " + mode.label() + storage + " on " + device.device()));
-                            results.add(measure(c, op, input, expected, device, copyGbps[d], runs));
+                            if (runs(device, input, op)) {
+                                results.add(measure(c, op, input, expected, device, copyGbps[d], runs));
+                            }
                         }
                     }
                 }
@@ -80,6 +82,19 @@ public final class Benchmark {
         }
         progress.accept(new Step(total, total, "done"));
         return results;
+    }
+
+    /** False where a forced kernel (bench --kernel) cannot run the case: a sweep of one kernel skips those. */
+    static boolean runs(Clpool device, Tensor input, AdaptivePool op) {
+        try {
+            device.kernelFor(input, op);
+            return true;
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("kernel: clpool.kernel=")) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private static BenchResult measure(BenchCase c, AdaptivePool op, Tensor input, PoolResult expected, Clpool device,
