@@ -461,7 +461,7 @@ public final class Clpool implements AutoCloseable {
 
     /**
      * The kernel (or Java loop) that pools {@code input} by {@code op} here, as the DEBUG launch lines name it,
-     * e.g. {@code tiled}, {@code planes} or {@code avg-planes4}.
+     * e.g. {@code tiled}, {@code planes} or {@code avg-planes8}.
      */
     public String kernelFor(Tensor input, AdaptivePool op) {
         PoolPlan plan = poolablePlan(input.shape(), input.dtype(), input.layout(), op);

@@ -15,9 +15,17 @@ final class Cores {
         void apply(int first, int last);
     }
 
-    /** A few runs per core, for balance, each a multiple of {@code multiple} items but the last. */
-    static Runs split(long items, long multiple) {
-        return Runs.of(items, 4L * COUNT, multiple);
+    /** Work below which a run is not worth handing to another thread (the fork-join round trip costs ~10 us). */
+    private static final long MIN_RUN_WORK = 1 << 15;
+
+    /**
+     * A few runs per core, for balance, each a multiple of {@code multiple} items but the last, and each
+     * worth at least {@link #MIN_RUN_WORK} element reads ({@code workPerItem} per item): small calls run on
+     * the caller's thread, with no fork-join round trip.
+     */
+    static Runs split(long items, long multiple, long workPerItem) {
+        long worthwhile = Math.max(1, items * Math.max(1, workPerItem) / MIN_RUN_WORK);
+        return Runs.of(items, Math.min(4L * COUNT, worthwhile), multiple);
     }
 
     static void forEach(Runs runs, Run run) {

@@ -37,7 +37,7 @@ public final class JavaBackend implements Backend {
 
     @Override
     public String kernelFor(PoolPlan plan, DType dtype, Layout layout) {
-        return JavaPool.loopName(plan, layout);
+        return JavaPool.loopName(plan, dtype, layout);
     }
 
     @Override
@@ -52,25 +52,25 @@ public final class JavaBackend implements Backend {
 
     @Override
     public void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices) {
-        logLaunch(JavaPool.loopName(plan, input.layout()), plan.planes());
+        logLaunch(JavaPool.loopName(plan, input.dtype(), input.layout()), plan.planes(), plan.inputPlaneSize());
         JavaPool.pool(plan, input, values, indices);
     }
 
     @Override
     public void pyramid(PyramidPlan plan, Tensor input, List<Tensor> values, List<Tensor> indices) {
-        logLaunch(kernelFor(plan), plan.planes());
+        logLaunch(kernelFor(plan), plan.planes(), plan.inputPlaneSize());
         JavaPyramid.pyramid(plan, input, values, indices);
     }
 
     @Override
     public void backward(BackwardPlan plan, Tensor gradOutput, Tensor indices, Tensor gradInput) {
-        logLaunch(kernelFor(plan), plan.forward().planes());
+        logLaunch(kernelFor(plan), plan.forward().planes(), plan.forward().inputPlaneSize());
         JavaBackward.backward(plan, gradOutput, indices, gradInput);
     }
 
     /** A Java "launch": {@code global} planes in runs of {@code local}. */
-    private void logLaunch(String loop, long planes) {
-        Runs runs = Cores.split(planes, 4);
+    private void logLaunch(String loop, long planes, long planeSize) {
+        Runs runs = Cores.split(planes, PlaneLoops.SIDE, planeSize);
         Launches.log(loop, description, planes, runs.length());
     }
 
@@ -110,7 +110,7 @@ public final class JavaBackend implements Backend {
         int n = (int) Math.min(bytes / Float.BYTES, 1 << 26);
         float[] from = new float[n];
         float[] to = new float[n];
-        Runs split = Cores.split(n, 1024);
+        Runs split = Cores.split(n, 1024, 1);
         double[] gbps = new double[runs + 1];
         for (int r = 0; r <= runs; r++) { // the first is a warm-up
             long start = System.nanoTime();

@@ -35,7 +35,7 @@ final class JavaBackward {
         float[] gin = Precision.FLOATS.inPlace(gradInput);
         long[] idx = indices != null && indices.hasArray() ? indices.int64s() : null;
         boolean inPlace = g != null && gin != null && (indices == null || idx != null);
-        Cores.forEach(Cores.split(f.planes(), 1), (first, last) -> {
+        Cores.forEach(Cores.split(f.planes(), 1, f.inputPlaneSize() + f.outputPlaneSize()), (first, last) -> {
             float[] deltas = avg ? new float[outPlane] : null;
             int block = inPlace ? last - first : JavaPool.blockPlanes(Math.max(inPlane, outPlane), Float.BYTES, last - first);
             float[] gBlock = inPlace ? g : new float[block * outPlane];

@@ -2,6 +2,7 @@ package dev.clpool.cpu;
 
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.Runs;
+import dev.clpool.tensor.DType;
 import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Tensor;
 
@@ -24,8 +25,9 @@ final class JavaPool {
     }
 
     /** The Java loop that pools {@code plan} for an input in {@code layout}, as the DEBUG launch lines name it. */
-    static String loopName(PoolPlan plan, Layout layout) {
-        String planes = plan.isIdentity() ? "copy" : plan.op().mode().label() + (plan.outputPlaneSize() == 1 ? "-whole-planes" : "-planes4");
+    static String loopName(PoolPlan plan, DType dtype, Layout layout) {
+        String planes = dtype == DType.FLOAT64 ? plan.op().mode().label() + "-float64"
+                : plan.isIdentity() ? "copy" : plan.op().mode().label() + "-planes" + PlaneLoops.SIDE;
         return layout == Layout.CHANNELS_LAST ? "channels-last-blocks/" + planes : planes;
     }
 
@@ -38,11 +40,11 @@ final class JavaPool {
         }
     }
 
-    /** Whole planes per scratch block: {@link #BLOCK_BYTES} of input, a multiple of four (the loops take four side by side). */
+    /** Whole planes per scratch block: {@link #BLOCK_BYTES} of input, a multiple of the loops' planes side by side. */
     static int blockPlanes(long inPlane, int elementBytes, int planes) {
         long fit = Math.max(1, BLOCK_BYTES / Math.max(1, inPlane * elementBytes));
         int block = (int) Math.min(planes, fit);
-        return block > 4 ? block / 4 * 4 : block;
+        return block > PlaneLoops.SIDE ? block / PlaneLoops.SIDE * PlaneLoops.SIDE : block;
     }
 
     private static <A> void planar(Precision<A> p, PoolPlan plan, Tensor in, Tensor out, Tensor idx) {
@@ -53,7 +55,7 @@ final class JavaPool {
         A outArray = p.inPlace(out);
         long[] idxArray = idx != null && idx.hasArray() ? idx.int64s() : null;
         boolean inPlace = inArray != null && outArray != null && (idx == null || idxArray != null);
-        Runs runs = Cores.split(plan.planes(), 4);
+        Runs runs = Cores.split(plan.planes(), PlaneLoops.SIDE, plan.inputPlaneSize());
         Cores.forEach(runs, (first, last) -> {
             if (inPlace) {
                 loops.run(inArray, outArray, idxArray, first, last);
@@ -82,7 +84,7 @@ final class JavaPool {
         int outCells = Math.toIntExact(plan.outputPlaneSize());
         int block = Math.min(channels, CHANNELS);
         int blocksPerBatch = (channels + block - 1) / block;
-        Runs runs = Cores.split(plan.inputShape().dim(0) * blocksPerBatch, 1);
+        Runs runs = Cores.split(plan.inputShape().dim(0) * blocksPerBatch, 1, (long) cells * block);
         Cores.forEach(runs, (first, last) -> {
             A gathered = p.allocate(cells * block);
             A planes = p.allocate(cells * block);

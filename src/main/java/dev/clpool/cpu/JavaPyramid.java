@@ -37,7 +37,7 @@ final class JavaPyramid {
         int inPlane = Math.toIntExact(plan.inputPlaneSize());
         float[] inArray = Precision.FLOATS.inPlace(input);
         boolean inPlace = inArray != null && levels.stream().allMatch(Level::inPlace);
-        Cores.forEach(Cores.split(plan.planes(), 4), (first, last) -> {
+        Cores.forEach(Cores.split(plan.planes(), PlaneLoops.SIDE, plan.inputPlaneSize() * levels.size()), (first, last) -> {
             int block = JavaPool.blockPlanes(inPlane, Float.BYTES, last - first);
             float[] a = inPlace ? inArray : new float[block * inPlane];
             for (int p = first; p < last; p += block) {

@@ -6,10 +6,14 @@ import dev.clpool.plan.PoolPlan;
 /**
  * The float loops of one plan, over any range of whole planes (C order, float32 values): PyTorch's CPU
  * loops. Every bin is summed (or scanned) in PyTorch's row-major order, so averages are PyTorch's float32
- * results bit for bit, and equal to every OpenCL kernel's; speed comes from running four planes' sums
- * side by side.
+ * results bit for bit, and equal to every OpenCL kernel's. Speed comes from pooling {@value #SIDE} planes
+ * side by side: their bins are the same, so {@value #SIDE} independent sums (or scans) keep a core's add
+ * pipes busy, where one plane's sum waits on each addition (C2 never reorders float adds).
  */
 final class PlaneLoops implements Loops<float[]> {
+    /** Planes side by side: 8 chains of 3-4-cycle adds fill two add pipes; more would spill registers. */
+    static final int SIDE = 8;
+
     private final Bins d;
     private final Bins h;
     private final Bins w;
@@ -25,7 +29,7 @@ final class PlaneLoops implements Loops<float[]> {
         inPlane = Math.toIntExact(plan.inputPlaneSize());
         outPlane = Math.toIntExact(plan.outputPlaneSize());
         avg = plan.op().mode() == PoolMode.AVG;
-        identity = d.isIdentity() && h.isIdentity() && w.isIdentity();
+        identity = plan.isIdentity();
     }
 
     /** Pools planes {@code [p, last)} of {@code input} into the same planes of {@code values} (and {@code indices}). */
@@ -36,23 +40,21 @@ final class PlaneLoops implements Loops<float[]> {
             return;
         }
         if (avg && outPlane == 1) {
-            averageWholePlanes(input, values, p, last, d.in, h.in, w.in);
+            averageWholePlanes(input, values, p, last);
             return;
         }
-        // Four planes at a time: their bins are the same, so four independent sums (or scans) run
-        // side by side, each in PyTorch's own order, and the CPU overlaps them.
-        for (; p + 4 <= last; p += 4) {
+        for (; p + SIDE <= last; p += SIDE) {
             if (avg) {
-                avgPlanes4(input, p * inPlane, inPlane, values, p * outPlane, outPlane, d, h, w);
+                avgPlanes8(input, p * inPlane, values, p * outPlane);
             } else {
-                maxPlanes4(input, p * inPlane, inPlane, values, indices, p * outPlane, outPlane, d, h, w);
+                maxPlanes8(input, p * inPlane, values, indices, p * outPlane);
             }
         }
         for (; p < last; p++) {
             if (avg) {
-                avgPlane(input, p * inPlane, values, p * outPlane, d, h, w);
+                avgPlane(input, p * inPlane, values, p * outPlane);
             } else {
-                maxPlane(input, p * inPlane, values, indices, p * outPlane, d, h, w);
+                maxPlane(input, p * inPlane, values, indices, p * outPlane);
             }
         }
     }
@@ -71,114 +73,157 @@ final class PlaneLoops implements Loops<float[]> {
             System.arraycopy(in, from, out, from, count);
         }
         if (indices != null) {
-            for (int i = 0; i < count; i++) {
-                indices[from + i] = (from + i) % planeSize;
+            for (int at = from, end = from + count; at < end; at += planeSize) {
+                for (int i = 0; i < planeSize; i++) {
+                    indices[at + i] = i;
+                }
             }
         }
     }
 
     /**
-     * Global average pooling (a 1x1 output): each plane is one bin, summed in order, four planes side by
-     * side. The general loops give the same sums, slower: the JIT does better with one flat loop.
+     * Global average pooling (a 1x1 output): each plane is one bin, summed in order, {@value #SIDE} planes
+     * side by side in one flat loop (the general loops give the same sums; the JIT does better with this).
      */
-    private static void averageWholePlanes(float[] in, float[] out, int first, int last, int kd, int kh, int kw) {
-        int planeSize = kd * kh * kw;
+    private void averageWholePlanes(float[] in, float[] out, int first, int last) {
+        int n = inPlane;
+        float kd = d.in;
+        float kh = h.in;
+        float kw = w.in;
         int p = first;
-        for (; p + 4 <= last; p += 4) {
-            int b0 = p * planeSize;
-            int b1 = b0 + planeSize;
-            int b2 = b1 + planeSize;
-            int b3 = b2 + planeSize;
+        for (; p + SIDE <= last; p += SIDE) {
+            int b0 = p * n;
+            int b1 = b0 + n;
+            int b2 = b1 + n;
+            int b3 = b2 + n;
+            int b4 = b3 + n;
+            int b5 = b4 + n;
+            int b6 = b5 + n;
+            int b7 = b6 + n;
             float s0 = 0f;
             float s1 = 0f;
             float s2 = 0f;
             float s3 = 0f;
-            for (int k = 0; k < planeSize; k++) {
+            float s4 = 0f;
+            float s5 = 0f;
+            float s6 = 0f;
+            float s7 = 0f;
+            for (int k = 0; k < n; k++) {
                 s0 += in[b0 + k];
                 s1 += in[b1 + k];
                 s2 += in[b2 + k];
                 s3 += in[b3 + k];
+                s4 += in[b4 + k];
+                s5 += in[b5 + k];
+                s6 += in[b6 + k];
+                s7 += in[b7 + k];
             }
             out[p] = s0 / kd / kh / kw;
             out[p + 1] = s1 / kd / kh / kw;
             out[p + 2] = s2 / kd / kh / kw;
             out[p + 3] = s3 / kd / kh / kw;
+            out[p + 4] = s4 / kd / kh / kw;
+            out[p + 5] = s5 / kd / kh / kw;
+            out[p + 6] = s6 / kd / kh / kw;
+            out[p + 7] = s7 / kd / kh / kw;
         }
         for (; p < last; p++) {
             float s = 0f;
-            for (int k = p * planeSize; k < (p + 1) * planeSize; k++) {
+            for (int k = p * n, end = k + n; k < end; k++) {
                 s += in[k];
             }
             out[p] = s / kd / kh / kw;
         }
     }
 
-    /** PyTorch's average: the bin's float32 sum in row-major order, divided by each bin length in turn. */
-    private static void avgPlane(float[] in, int base, float[] out, int o, Bins d, Bins h, Bins w) {
+    /**
+     * Where bin row {@code ih} of depth {@code id} starts, relative to its plane. A bin as wide as the
+     * plane is one run of whole rows per depth (the same order, fewer loops): the row loop then takes one
+     * step and the run covers all of the bin's rows.
+     */
+    private int runStart(int id, int ih, int w0) {
+        return (id * h.in + ih) * w.in + w0;
+    }
+
+    private boolean wholeRows(int w0, int w1) {
+        return w1 - w0 == w.in;
+    }
+
+    /** PyTorch's average of one plane: each bin's float32 sum in row-major order, divided by each length in turn. */
+    private void avgPlane(float[] in, int base, float[] out, int o) {
         for (int od = 0; od < d.out; od++) {
             for (int oh = 0; oh < h.out; oh++) {
+                int h0 = h.start[oh];
+                int h1 = h.end[oh];
                 for (int ow = 0; ow < w.out; ow++) {
+                    int w0 = w.start[ow];
+                    int w1 = w.end[ow];
+                    boolean whole = wholeRows(w0, w1);
                     float sum = 0f;
                     for (int id = d.start[od]; id < d.end[od]; id++) {
-                        for (int ih = h.start[oh]; ih < h.end[oh]; ih++) {
-                            int row = base + (id * h.in + ih) * w.in;
-                            for (int iw = w.start[ow]; iw < w.end[ow]; iw++) {
-                                sum += in[row + iw];
+                        for (int ih = h0; ih < h1; ih = whole ? h1 : ih + 1) {
+                            int from = base + runStart(id, ih, w0);
+                            int to = from + (whole ? (h1 - h0) * w.in : w1 - w0);
+                            for (int i = from; i < to; i++) {
+                                sum += in[i];
                             }
                         }
                     }
-                    out[o++] = sum / (d.end[od] - d.start[od]) / (h.end[oh] - h.start[oh]) / (w.end[ow] - w.start[ow]);
+                    out[o++] = sum / (d.end[od] - d.start[od]) / (h1 - h0) / (w1 - w0);
                 }
             }
         }
     }
 
-    /** {@link #avgPlane} for four consecutive planes at once. */
-    private static void avgPlanes4(float[] in, int base, int inPlane, float[] out, int o, int outPlane,
-                                   Bins d, Bins h, Bins w) {
-        // Locals, not fields, in the loops: the JIT then keeps them in registers.
-        int[] hStart = h.start;
-        int[] hEnd = h.end;
-        int[] wStart = w.start;
-        int[] wEnd = w.end;
-        int rowLength = w.in;
-        int planeRows = h.in;
-        int outH = h.out;
-        int outW = w.out;
+    /** {@link #avgPlane} for {@value #SIDE} consecutive planes at once. */
+    private void avgPlanes8(float[] in, int base, float[] out, int o) {
+        int p = inPlane;
+        int q = outPlane;
         for (int od = 0; od < d.out; od++) {
             int d0 = d.start[od];
             int d1 = d.end[od];
-            for (int oh = 0; oh < outH; oh++) {
-                int h0 = hStart[oh];
-                int h1 = hEnd[oh];
-                for (int ow = 0; ow < outW; ow++) {
-                    int w0 = wStart[ow];
-                    int w1 = wEnd[ow];
+            for (int oh = 0; oh < h.out; oh++) {
+                int h0 = h.start[oh];
+                int h1 = h.end[oh];
+                for (int ow = 0; ow < w.out; ow++) {
+                    int w0 = w.start[ow];
+                    int w1 = w.end[ow];
+                    boolean whole = wholeRows(w0, w1);
                     float s0 = 0f;
                     float s1 = 0f;
                     float s2 = 0f;
                     float s3 = 0f;
-                    // A bin as wide as the plane is one run of whole rows: one loop, the same order.
-                    boolean wholeRows = w1 - w0 == rowLength;
+                    float s4 = 0f;
+                    float s5 = 0f;
+                    float s6 = 0f;
+                    float s7 = 0f;
                     for (int id = d0; id < d1; id++) {
-                        for (int ih = h0; ih < h1; ih = wholeRows ? h1 : ih + 1) {
-                            int from = base + (id * planeRows + ih) * rowLength + w0;
-                            int to = wholeRows ? base + (id * planeRows + h1) * rowLength : from + w1 - w0;
+                        for (int ih = h0; ih < h1; ih = whole ? h1 : ih + 1) {
+                            int from = base + runStart(id, ih, w0);
+                            int to = from + (whole ? (h1 - h0) * w.in : w1 - w0);
                             for (int i = from; i < to; i++) {
                                 s0 += in[i];
-                                s1 += in[i + inPlane];
-                                s2 += in[i + 2 * inPlane];
-                                s3 += in[i + 3 * inPlane];
+                                s1 += in[i + p];
+                                s2 += in[i + 2 * p];
+                                s3 += in[i + 3 * p];
+                                s4 += in[i + 4 * p];
+                                s5 += in[i + 5 * p];
+                                s6 += in[i + 6 * p];
+                                s7 += in[i + 7 * p];
                             }
                         }
                     }
-                    int kd = d1 - d0;
-                    int kh = h1 - h0;
-                    int kw = w1 - w0;
+                    float kd = d1 - d0;
+                    float kh = h1 - h0;
+                    float kw = w1 - w0;
                     out[o] = s0 / kd / kh / kw;
-                    out[o + outPlane] = s1 / kd / kh / kw;
-                    out[o + 2 * outPlane] = s2 / kd / kh / kw;
-                    out[o + 3 * outPlane] = s3 / kd / kh / kw;
+                    out[o + q] = s1 / kd / kh / kw;
+                    out[o + 2 * q] = s2 / kd / kh / kw;
+                    out[o + 3 * q] = s3 / kd / kh / kw;
+                    out[o + 4 * q] = s4 / kd / kh / kw;
+                    out[o + 5 * q] = s5 / kd / kh / kw;
+                    out[o + 6 * q] = s6 / kd / kh / kw;
+                    out[o + 7 * q] = s7 / kd / kh / kw;
                     o++;
                 }
             }
@@ -186,23 +231,31 @@ final class PlaneLoops implements Loops<float[]> {
     }
 
     /**
-     * PyTorch's max: starting from -inf at the bin's first index, take v when {@code v > max} or v is
-     * NaN, so NaN wins (the last NaN's index is kept) and ties keep the first.
+     * PyTorch's max of one plane: starting from -inf at the bin's first index, take v when {@code v > max}
+     * or v is NaN, so NaN wins (the last NaN's index is kept) and ties keep the first. The scan starts from
+     * the bin's first element instead, which it would take anyway (or keep -inf at the same index).
      */
-    private static void maxPlane(float[] in, int base, float[] out, long[] indices, int o, Bins d, Bins h, Bins w) {
+    private void maxPlane(float[] in, int base, float[] out, long[] indices, int o) {
         for (int od = 0; od < d.out; od++) {
             for (int oh = 0; oh < h.out; oh++) {
+                int h0 = h.start[oh];
+                int h1 = h.end[oh];
                 for (int ow = 0; ow < w.out; ow++) {
-                    float max = Float.NEGATIVE_INFINITY;
-                    int argmax = (d.start[od] * h.in + h.start[oh]) * w.in + w.start[ow];
+                    int w0 = w.start[ow];
+                    int w1 = w.end[ow];
+                    boolean whole = wholeRows(w0, w1);
+                    int first = runStart(d.start[od], h0, w0);
+                    float max = in[base + first];
+                    int argmax = first;
                     for (int id = d.start[od]; id < d.end[od]; id++) {
-                        for (int ih = h.start[oh]; ih < h.end[oh]; ih++) {
-                            int row = (id * h.in + ih) * w.in;
-                            for (int iw = w.start[ow]; iw < w.end[ow]; iw++) {
-                                float v = in[base + row + iw];
-                                if (v > max || Float.isNaN(v)) {
+                        for (int ih = h0; ih < h1; ih = whole ? h1 : ih + 1) {
+                            int from = runStart(id, ih, w0);
+                            int to = from + (whole ? (h1 - h0) * w.in : w1 - w0);
+                            for (int j = from; j < to; j++) {
+                                float v = in[base + j];
+                                if (!(v <= max) && (v > max || v != v)) {
                                     max = v;
-                                    argmax = row + iw;
+                                    argmax = j;
                                 }
                             }
                         }
@@ -217,74 +270,108 @@ final class PlaneLoops implements Loops<float[]> {
         }
     }
 
-    /** {@link #maxPlane} for four consecutive planes at once. */
-    private static void maxPlanes4(float[] in, int base, int inPlane, float[] out, long[] indices, int o, int outPlane,
-                                   Bins d, Bins h, Bins w) {
-        int[] hStart = h.start;
-        int[] hEnd = h.end;
-        int[] wStart = w.start;
-        int[] wEnd = w.end;
-        int rowLength = w.in;
-        int planeRows = h.in;
-        int outH = h.out;
-        int outW = w.out;
+    /**
+     * {@link #maxPlane} for {@value #SIDE} consecutive planes at once. Each element costs one compare and
+     * one branch, {@code !(v <= max)}, which is false unless v is a new maximum or a NaN (or the maximum so
+     * far is NaN); only then is PyTorch's exact rule checked. So the branch mispredicts only at new maxima.
+     */
+    private void maxPlanes8(float[] in, int base, float[] out, long[] indices, int o) {
+        int p = inPlane;
+        int q = outPlane;
         for (int od = 0; od < d.out; od++) {
             int d0 = d.start[od];
             int d1 = d.end[od];
-            for (int oh = 0; oh < outH; oh++) {
-                int h0 = hStart[oh];
-                int h1 = hEnd[oh];
-                for (int ow = 0; ow < outW; ow++) {
-                    int w0 = wStart[ow];
-                    int w1 = wEnd[ow];
-                    int first = (d0 * planeRows + h0) * rowLength + w0;
-                    float m0 = Float.NEGATIVE_INFINITY;
-                    float m1 = Float.NEGATIVE_INFINITY;
-                    float m2 = Float.NEGATIVE_INFINITY;
-                    float m3 = Float.NEGATIVE_INFINITY;
+            for (int oh = 0; oh < h.out; oh++) {
+                int h0 = h.start[oh];
+                int h1 = h.end[oh];
+                for (int ow = 0; ow < w.out; ow++) {
+                    int w0 = w.start[ow];
+                    int w1 = w.end[ow];
+                    boolean whole = wholeRows(w0, w1);
+                    int first = runStart(d0, h0, w0);
+                    int b = base + first;
+                    float m0 = in[b];
+                    float m1 = in[b + p];
+                    float m2 = in[b + 2 * p];
+                    float m3 = in[b + 3 * p];
+                    float m4 = in[b + 4 * p];
+                    float m5 = in[b + 5 * p];
+                    float m6 = in[b + 6 * p];
+                    float m7 = in[b + 7 * p];
                     int a0 = first;
                     int a1 = first;
                     int a2 = first;
                     int a3 = first;
-                    boolean wholeRows = w1 - w0 == rowLength;
+                    int a4 = first;
+                    int a5 = first;
+                    int a6 = first;
+                    int a7 = first;
                     for (int id = d0; id < d1; id++) {
-                        for (int ih = h0; ih < h1; ih = wholeRows ? h1 : ih + 1) {
-                            int from = (id * planeRows + ih) * rowLength + w0;
-                            int to = wholeRows ? (id * planeRows + h1) * rowLength : from + w1 - w0;
+                        for (int ih = h0; ih < h1; ih = whole ? h1 : ih + 1) {
+                            int from = runStart(id, ih, w0);
+                            int to = from + (whole ? (h1 - h0) * w.in : w1 - w0);
                             for (int j = from; j < to; j++) {
                                 int i = base + j;
                                 float v0 = in[i];
-                                float v1 = in[i + inPlane];
-                                float v2 = in[i + 2 * inPlane];
-                                float v3 = in[i + 3 * inPlane];
-                                if (v0 > m0 || Float.isNaN(v0)) {
+                                float v1 = in[i + p];
+                                float v2 = in[i + 2 * p];
+                                float v3 = in[i + 3 * p];
+                                float v4 = in[i + 4 * p];
+                                float v5 = in[i + 5 * p];
+                                float v6 = in[i + 6 * p];
+                                float v7 = in[i + 7 * p];
+                                if (!(v0 <= m0) && (v0 > m0 || v0 != v0)) {
                                     m0 = v0;
                                     a0 = j;
                                 }
-                                if (v1 > m1 || Float.isNaN(v1)) {
+                                if (!(v1 <= m1) && (v1 > m1 || v1 != v1)) {
                                     m1 = v1;
                                     a1 = j;
                                 }
-                                if (v2 > m2 || Float.isNaN(v2)) {
+                                if (!(v2 <= m2) && (v2 > m2 || v2 != v2)) {
                                     m2 = v2;
                                     a2 = j;
                                 }
-                                if (v3 > m3 || Float.isNaN(v3)) {
+                                if (!(v3 <= m3) && (v3 > m3 || v3 != v3)) {
                                     m3 = v3;
                                     a3 = j;
+                                }
+                                if (!(v4 <= m4) && (v4 > m4 || v4 != v4)) {
+                                    m4 = v4;
+                                    a4 = j;
+                                }
+                                if (!(v5 <= m5) && (v5 > m5 || v5 != v5)) {
+                                    m5 = v5;
+                                    a5 = j;
+                                }
+                                if (!(v6 <= m6) && (v6 > m6 || v6 != v6)) {
+                                    m6 = v6;
+                                    a6 = j;
+                                }
+                                if (!(v7 <= m7) && (v7 > m7 || v7 != v7)) {
+                                    m7 = v7;
+                                    a7 = j;
                                 }
                             }
                         }
                     }
                     out[o] = m0;
-                    out[o + outPlane] = m1;
-                    out[o + 2 * outPlane] = m2;
-                    out[o + 3 * outPlane] = m3;
+                    out[o + q] = m1;
+                    out[o + 2 * q] = m2;
+                    out[o + 3 * q] = m3;
+                    out[o + 4 * q] = m4;
+                    out[o + 5 * q] = m5;
+                    out[o + 6 * q] = m6;
+                    out[o + 7 * q] = m7;
                     if (indices != null) {
                         indices[o] = a0;
-                        indices[o + outPlane] = a1;
-                        indices[o + 2 * outPlane] = a2;
-                        indices[o + 3 * outPlane] = a3;
+                        indices[o + q] = a1;
+                        indices[o + 2 * q] = a2;
+                        indices[o + 3 * q] = a3;
+                        indices[o + 4 * q] = a4;
+                        indices[o + 5 * q] = a5;
+                        indices[o + 6 * q] = a6;
+                        indices[o + 7 * q] = a7;
                     }
                     o++;
                 }
