@@ -16,6 +16,7 @@ import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
 import dev.clpool.spi.Backend;
+import dev.clpool.spi.DeviceShare;
 import dev.clpool.spi.TransferRates;
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.DeviceTensor;
@@ -100,7 +101,7 @@ public final class Clpool implements AutoCloseable {
         }
         if (selector instanceof DeviceSelector.Auto) {
             try {
-                return openCl(OpenClDevices.automaticChoice(), options);
+                return openCl(List.of(OpenClDevices.automaticChoice()), options);
             } catch (OpenClUnavailableException e) {
                 if (FALLBACK_WARNED.compareAndSet(false, true)) {
                     LOG.warn("OpenCL is not available, pooling on the Java path: {}", e.getMessage());
@@ -110,14 +111,22 @@ public final class Clpool implements AutoCloseable {
                 return new Clpool(new JavaBackend(), List.of());
             }
         }
-        return openCl(openClDevice(selector), options);
+        return openCl(openClDevices(selector), options);
     }
 
-    private static Clpool openCl(DeviceInfo device, OpenClOptions options) {
-        return new Clpool(OpenClBackend.open(device, options), List.of(device));
+    /**
+     * Opens several devices, each named as {@link DeviceSelector#parse} takes it (OpenCL devices only), to
+     * share every call's work: e.g. {@code List.of("0:0", "0:1")}.
+     */
+    public static Clpool open(List<String> devices) {
+        return open(new DeviceSelector.Several(devices.stream().map(DeviceSelector::parse).toList()), OpenClOptions.defaults());
     }
 
-    /** The OpenCL device an explicit selector names. */
+    private static Clpool openCl(List<DeviceInfo> devices, OpenClOptions options) {
+        return new Clpool(OpenClBackend.open(devices, options), devices);
+    }
+
+    /** The OpenCL device a selector of one device names. */
     private static DeviceInfo openClDevice(DeviceSelector selector) {
         if (selector instanceof DeviceSelector.Named named) {
             return OpenClDevices.named(named.fragment());
@@ -126,6 +135,30 @@ public final class Clpool implements AutoCloseable {
             return OpenClDevices.indexed(ix.platform(), ix.device());
         }
         return OpenClDevices.automaticChoice();
+    }
+
+    /** The OpenCL devices an explicit selector names, each once. */
+    private static List<DeviceInfo> openClDevices(DeviceSelector selector) {
+        List<DeviceInfo> devices = new ArrayList<>();
+        if (selector instanceof DeviceSelector.Several several) {
+            several.members().forEach(m -> devices.add(openClDevice(m)));
+        } else if (selector instanceof DeviceSelector.AllGpus) {
+            OpenClDevices.list().stream().filter(DeviceInfo::isGpu).forEach(devices::add);
+            if (devices.isEmpty()) {
+                throw new OpenClUnavailableException("device gpus: no OpenCL GPU; devices: " + OpenClDevices.list().stream()
+                        .map(DeviceInfo::describe).toList());
+            }
+        } else {
+            devices.add(openClDevice(selector));
+        }
+        for (int i = 0; i < devices.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (devices.get(i).index().equals(devices.get(j).index())) {
+                    throw new IllegalArgumentException("device: " + devices.get(i).describe() + " is named twice");
+                }
+            }
+        }
+        return devices;
     }
 
     /** A Clpool over a backend of the caller's; it is closed with the Clpool. */
@@ -452,6 +485,14 @@ public final class Clpool implements AutoCloseable {
     /** True when pooling runs on an OpenCL device, false on the Java path. */
     public boolean isOpenCl() {
         return backend.isOpenCl();
+    }
+
+    /**
+     * What each device has done since this Clpool opened (chunks of whole planes and their input bytes):
+     * how host work was split over several devices. Empty on the Java path.
+     */
+    public List<DeviceShare> shares() {
+        return backend.shares();
     }
 
     /** The OpenCL devices this Clpool opened, as they report themselves; empty on the Java path. */

@@ -1,5 +1,7 @@
 package dev.clpool;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -7,8 +9,9 @@ import java.util.Locale;
  * {@code clpool.device} and in the environment variable {@code CLPOOL_DEVICE} as:
  * {@code auto} (a GPU if any, else another OpenCL device, else the Java path), {@code cpu} or
  * {@code java} (the Java path), {@code opencl} (the automatic OpenCL choice, failing without OpenCL),
- * {@code P:D} (device D of platform P, from 0), or any other text, matched against device names
- * (case-insensitive substring).
+ * {@code P:D} (device D of platform P, from 0), any other text, matched against device names
+ * (case-insensitive substring), {@code gpus} (every OpenCL GPU), or several OpenCL devices separated by
+ * commas ({@code 0:0,0:1}), which share each call's work.
  */
 public sealed interface DeviceSelector {
     /** The system property that sets the default device. */
@@ -31,6 +34,21 @@ public sealed interface DeviceSelector {
     /** Device {@code device} of platform {@code platform}, both counted from 0 as {@code devices} lists them. */
     record Indexed(int platform, int device) implements DeviceSelector { }
 
+    /** Every OpenCL GPU; fails when there is none. */
+    record AllGpus() implements DeviceSelector { }
+
+    /** Several OpenCL devices, each named by a selector of its own, sharing each call's work. */
+    record Several(List<DeviceSelector> members) implements DeviceSelector {
+        public Several {
+            members = List.copyOf(members);
+            for (DeviceSelector m : members) {
+                if (!(m instanceof Named || m instanceof Indexed || m instanceof AnyOpenCl)) {
+                    throw new IllegalArgumentException("device: a list names OpenCL devices (P:D or part of a name), not " + m);
+                }
+            }
+        }
+    }
+
     static DeviceSelector auto() {
         return new Auto();
     }
@@ -46,6 +64,16 @@ public sealed interface DeviceSelector {
     /** Parses the forms listed above. */
     static DeviceSelector parse(String spec) {
         String s = spec.strip();
+        if (s.contains(",")) {
+            List<DeviceSelector> members = new ArrayList<>();
+            for (String part : s.split(",", -1)) {
+                if (part.isBlank()) {
+                    throw new IllegalArgumentException("device '" + spec + "': an empty entry in the list");
+                }
+                members.add(parse(part));
+            }
+            return new Several(members);
+        }
         switch (s.toLowerCase(Locale.ROOT)) {
             case "", "auto":
                 return auto();
@@ -53,6 +81,8 @@ public sealed interface DeviceSelector {
                 return java();
             case "opencl":
                 return opencl();
+            case "gpus":
+                return new AllGpus();
             default:
                 break;
         }

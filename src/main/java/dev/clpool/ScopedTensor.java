@@ -44,6 +44,11 @@ final class ScopedTensor implements DeviceTensor {
         return inner.layout();
     }
 
+    @Override
+    public String device() {
+        return inner.device();
+    }
+
     /** Frees the device memory and leaves the Clpool's scope; idempotent. */
     @Override
     public void close() {

@@ -104,8 +104,9 @@ final class BenchCommand implements Callable<Integer> {
     private String layouts;
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
-            description = "auto, cpu (the Java path), opencl, P:D, part of a device name, or all (every OpenCL device and "
-                    + "the Java path). Default: ${DEFAULT-VALUE}.")
+            description = "auto, cpu (the Java path), opencl, P:D, part of a device name, gpus, several OpenCL devices "
+                    + "separated by commas (0:0,0:1: they share the end-to-end runs; kernel times are the first device's), or "
+                    + "all (every OpenCL device and the Java path, each alone). Default: ${DEFAULT-VALUE}.")
     private String device;
 
     @Option(names = "--kernel", paramLabel = "NAME", defaultValue = "auto",
@@ -184,6 +185,8 @@ final class BenchCommand implements Callable<Integer> {
             List<BenchResult> results = Benchmark.run(selected, modes, types, layoutList, devices, java, runs, progress::show);
             progress.clear();
             out.print(BenchReport.table(results));
+            devices.stream().filter(d -> !Shares.of(d).isEmpty())
+                    .forEach(d -> out.println("end-to-end runs on " + d.openClDevices().size() + " devices" + Shares.of(d)));
             String transferText = transfers ? transferRates(devices) : "";
             out.print(transferText);
             out.flush();

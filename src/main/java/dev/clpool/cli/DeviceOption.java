@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 final class DeviceOption {
     static final String FORMS = "auto (a GPU, else any OpenCL device, else the Java path), cpu or java (the Java path), "
             + "opencl (the automatic OpenCL choice, failing without OpenCL), P:D (platform P, device D, as 'devices' "
-            + "lists them) or part of a device name";
+            + "lists them), part of a device name, gpus (every OpenCL GPU) or several OpenCL devices "
+            + "separated by commas (0:0,0:1), which share each call's planes";
 
     @Option(names = "--device", paramLabel = "DEVICE", converter = Converters.Device.class,
             description = "Where to pool: " + FORMS + ". Default: the clpool.device system property, else the "

@@ -1,5 +1,6 @@
 package dev.clpool.cli;
 
+import dev.clpool.DeviceSelector;
 import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.opencl.OpenClDevices;
 import dev.clpool.opencl.OpenClLoader;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code devices}: what OpenCL offers here, and which device {@code auto} picks. */
@@ -22,9 +24,10 @@ import picocli.CommandLine.Spec;
                     + "Any device can be named with --device P:D or part of its name.",
             "Without OpenCL it says what is missing and how to install it, and still exits 0: the Java path "
                     + "(--device cpu) always works.",
+            "With --split, pools a 64 MiB sample on several devices together and shows how they split it.",
         },
         footerHeading = "%nExamples:%n",
-        footer = {"  clpool devices", "  clpool demo --device 0:0"})
+        footer = {"  clpool devices", "  clpool demo --device 0:0", "  clpool devices --split 0:0,0:1"})
 final class DevicesCommand implements Callable<Integer> {
     /** Where the devices come from; tests replace it. */
     interface Inventory {
@@ -52,6 +55,11 @@ final class DevicesCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = "--split", paramLabel = "DEVICES", converter = Converters.Device.class,
+            description = "Several OpenCL devices (0:0,0:1, or gpus) to pool a sample on together: prints each one's "
+                    + "chunks, bytes and share, and the time against each device alone.")
+    private DeviceSelector split;
 
     private final Inventory inventory;
 
@@ -91,6 +99,12 @@ final class DevicesCommand implements Callable<Integer> {
         out.println("* automatic choice (--device auto or opencl): " + automatic.describe());
         inventory.library().ifPresent(l -> out.println("OpenCL library: " + l));
         out.println("Also available: --device cpu, the Java path.");
+        if (devices.size() > 1) {
+            out.println("Several devices share each call's planes: --device 0:0,0:1 (or gpus); see devices --split.");
+        }
+        if (split != null) {
+            out.print(SampleSplit.run(split));
+        }
         return ExitCodes.OK;
     }
 

@@ -102,8 +102,8 @@ final class PoolCommand implements Callable<Integer> {
         PoolResult result;
         String where;
         try (Clpool clpool = device.open()) {
-            where = clpool.device();
             result = clpool.pool(x, op);
+            where = clpool.device() + Shares.of(clpool);
         }
         TensorFiles.write(output, result.values());
         if (indices != null) {
@@ -123,8 +123,8 @@ final class PoolCommand implements Callable<Integer> {
         List<PoolResult> levels;
         String where;
         try (Clpool clpool = device.open()) {
-            where = clpool.device();
             levels = clpool.pyramid(x, op);
+            where = clpool.device() + Shares.of(clpool);
         }
         Map<String, Tensor> values = new LinkedHashMap<>();
         Map<String, Tensor> idx = new LinkedHashMap<>();

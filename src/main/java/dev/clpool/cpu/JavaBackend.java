@@ -6,6 +6,7 @@ import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
 import dev.clpool.plan.Runs;
 import dev.clpool.spi.Backend;
+import dev.clpool.spi.DeviceShare;
 import dev.clpool.spi.Launches;
 import dev.clpool.spi.TransferRates;
 import dev.clpool.tensor.DType;
@@ -125,6 +126,11 @@ public final class JavaBackend implements Backend {
     @Override
     public Optional<TransferRates> transferRates(long bytes, int runs) {
         return Optional.empty();
+    }
+
+    @Override
+    public List<DeviceShare> shares() {
+        return List.of();
     }
 
     @Override

@@ -41,6 +41,11 @@ final class JavaTensor implements DeviceTensor {
     }
 
     @Override
+    public String device() {
+        return owner.description();
+    }
+
+    @Override
     public void close() {
         closed.set(true);
     }

@@ -21,22 +21,22 @@ final class BackwardKernels {
     private BackwardKernels() {
     }
 
-    /**
-     * Computes a non-trivial plan from host to host on session {@code s}; buffers hold at most
-     * {@code maxAllocationBytes} each.
-     *
-     * @throws IllegalArgumentException when one plane's gradient does not fit in one allocation
-     */
-    static void run(DeviceSession s, BackwardPlan plan, Tensor gradOutput, Tensor indices, Tensor gradInput,
-                    long maxAllocationBytes) {
+    /** What computes chunks of a non-trivial backward plan on session {@code s}, from host to host. */
+    static ChunkLoop.Runner runner(DeviceSession s, BackwardPlan plan, Tensor gradOutput, Tensor indices, Tensor gradInput) {
         PoolPlan f = plan.forward();
         long inPlane = f.inputPlaneSize();
         long outPlane = f.outputPlaneSize();
-        Chunks chunks = Chunks.of(f.planes(), Math.max(inPlane * Float.BYTES, outPlane * (indices != null ? Long.BYTES : Float.BYTES)),
-                maxAllocationBytes, "inputShape", "plane", f.inputShape());
-        try (ClBuffer bins = s.binTable(f); ClBuffer cover = coverTable(s, plan)) {
-            for (long k = 0; k < chunks.count(); k++) {
-                Chunks.Chunk c = chunks.get(k);
+        ClBuffer bins = s.binTable(f);
+        ClBuffer cover;
+        try {
+            cover = coverTable(s, plan);
+        } catch (RuntimeException e) {
+            bins.close();
+            throw e;
+        }
+        return new ChunkLoop.Runner() {
+            @Override
+            public void run(Chunks.Chunk c) {
                 long p0 = c.first();
                 long n = c.count();
                 try (BufferPool.Lease g = s.buffers.acquire(n * outPlane * Float.BYTES);
@@ -50,7 +50,13 @@ final class BackwardKernels {
                     s.transfers.read(gin.buffer, 0, HostRegion.of(gradInput, p0 * inPlane, n * inPlane));
                 }
             }
-        }
+
+            @Override
+            public void close() {
+                cover.close();
+                bins.close();
+            }
+        };
     }
 
     /** Runs the gather over {@code planes} planes and waits for it; returns the device's compute time. */

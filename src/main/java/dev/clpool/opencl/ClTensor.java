@@ -6,23 +6,19 @@ import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 
 /**
- * A tensor in an OpenCL buffer of one {@link OpenClBackend}, valid while the session that holds it
+ * A tensor in an OpenCL buffer of one device of an {@link OpenClBackend}, valid while the session that holds it
  * lasts; an empty tensor has no buffer.
  */
 final class ClTensor implements DeviceTensor {
-    final OpenClBackend owner;
+    final DeviceMember member;
     final DeviceSession session;
     private final Shape shape;
     private final DType dtype;
     private final Layout layout;
     private final BufferPool.Lease buffer;
 
-    ClTensor(OpenClBackend owner, DeviceSession session, Shape shape, DType dtype, BufferPool.Lease buffer) {
-        this(owner, session, shape, dtype, Layout.CONTIGUOUS, buffer);
-    }
-
-    ClTensor(OpenClBackend owner, DeviceSession session, Shape shape, DType dtype, Layout layout, BufferPool.Lease buffer) {
-        this.owner = owner;
+    ClTensor(DeviceMember member, DeviceSession session, Shape shape, DType dtype, Layout layout, BufferPool.Lease buffer) {
+        this.member = member;
         this.session = session;
         this.shape = shape;
         this.dtype = dtype;
@@ -45,6 +41,11 @@ final class ClTensor implements DeviceTensor {
         return layout;
     }
 
+    @Override
+    public String device() {
+        return member.description();
+    }
+
     /** The buffer, or null for an empty tensor. */
     ClBuffer buffer() {
         if (buffer != null && buffer.isReturned()) {
@@ -63,6 +64,6 @@ final class ClTensor implements DeviceTensor {
     @Override
     public String toString() {
         return "DeviceTensor" + shape + " " + dtype + (layout == Layout.CONTIGUOUS ? "" : " " + layout) + " on "
-                + owner.description();
+                + device();
     }
 }

@@ -114,34 +114,37 @@ final class PyramidKernels {
     }
 
     /**
-     * Computes a pyramid from host to host on session {@code s}; levels without output elements are left
-     * alone; buffers hold at most {@code maxAllocationBytes} each.
+     * What computes chunks of a pyramid on session {@code s} (chunks of at most {@code perChunk} planes):
+     * levels without output elements are left alone.
      */
-    static void run(DeviceSession s, PyramidPlan plan, Tensor input, List<Tensor> values, List<Tensor> indices, String forced,
-                    long maxAllocationBytes) {
+    static ChunkLoop.Runner runner(DeviceSession s, PyramidPlan plan, long perChunk, Tensor input, List<Tensor> values,
+                                   List<Tensor> indices, String forced) {
         List<Integer> live = new ArrayList<>();
-        long outPlanes = 0;
         for (int l = 0; l < plan.levels().size(); l++) {
             if (!plan.levels().get(l).isEmpty()) {
                 live.add(l);
-                outPlanes += plan.levels().get(l).outputPlaneSize();
             }
         }
         long inPlane = plan.inputPlaneSize();
-        Chunks chunks = Chunks.of(plan.planes(), Math.max(inPlane * Float.BYTES, outPlanes * (indices != null ? Long.BYTES : Float.BYTES)),
-                maxAllocationBytes, "input", "plane and its levels", plan.inputShape());
-        Method method = choose(plan, chunks.perChunk(), s.device(), s.tuning(), forced);
-        for (long k = 0; k < chunks.count(); k++) {
-            Chunks.Chunk c = chunks.get(k);
-            try (BufferPool.Lease in = s.buffers.acquire(c.count() * inPlane * Float.BYTES)) {
-                s.transfers.write(in.buffer, 0, HostRegion.of(input, c.first() * inPlane, c.count() * inPlane));
-                if (method == Method.LEVELS) {
-                    levelByLevel(s, plan, live, c, in.buffer, values, indices, forced);
-                } else {
-                    onePass(s, method, plan, live, c, in.buffer, values, indices);
+        Method method = choose(plan, perChunk, s.device(), s.tuning(), forced);
+        return new ChunkLoop.Runner() {
+            @Override
+            public void run(Chunks.Chunk c) {
+                try (BufferPool.Lease in = s.buffers.acquire(c.count() * inPlane * Float.BYTES)) {
+                    s.transfers.write(in.buffer, 0, HostRegion.of(input, c.first() * inPlane, c.count() * inPlane));
+                    if (method == Method.LEVELS) {
+                        levelByLevel(s, plan, live, c, in.buffer, values, indices, forced);
+                    } else {
+                        onePass(s, method, plan, live, c, in.buffer, values, indices);
+                    }
                 }
             }
-        }
+
+            @Override
+            public void close() {
+                // every chunk's buffers are its own
+            }
+        };
     }
 
     /**

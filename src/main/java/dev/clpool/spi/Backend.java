@@ -75,6 +75,9 @@ public interface Backend extends AutoCloseable {
     /** Host-device transfer rates, for backends with memory of their own; empty where there is no transfer. */
     Optional<TransferRates> transferRates(long bytes, int runs);
 
+    /** What each of the backend's devices has done (chunks and bytes): how host work was split; empty for the Java path. */
+    List<DeviceShare> shares();
+
     /** Releases what the backend holds; idempotent, never throws. */
     @Override
     void close();

@@ -1,18 +1,22 @@
 package dev.clpool.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.tensor.Shape;
 import dev.clpool.npy.Npy;
 import dev.clpool.opencl.OpenClLoader;
 import dev.clpool.opencl.OpenClUnavailableException;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
+import dev.clpool.testing.Seeds;
 import dev.clpool.testing.SvgDocument;
 import dev.clpool.testing.TestDevices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +122,30 @@ class ProcessTest {
         TestDevices.openCl();
         Cli.Result cl = Cli.process(Map.of(), concat(pool, "opencl")).succeeds();
         assertTrue(cl.err().lines().anyMatch(l -> l.matches(".*launch \\w+ on .+ global=\\[\\d+] local=\\[\\d+].*")), cl.err());
+    }
+
+    @Test
+    void poolOnTwoDevicesSplitsThePlanesAndWritesTheJavaPathsBits() throws Exception {
+        TestDevices.openCl();
+        Path x = dir.resolve("x.npy");
+        Random r = new Random(Seeds.seed("ProcessTest"));
+        float[] values = new float[8 * 64 * 64 * 64];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = r.nextInt(5) == 0 ? Float.NaN : r.nextInt(9); // NaN and ties
+        }
+        Npy.write(x, Tensor.of(values, 8, 64, 64, 64));
+        String[] pool = {"pool", "--mode", "max", "--output-size", "7,5", "--input", x.toString(), "--output"};
+        Map<String, String> twoDevices = Map.of("POCL_DEVICES", "pthread pthread", "CLPOOL_DEVICE", "cpu");
+        Cli.Result split = Cli.process(twoDevices, concat(concat(concat(concat(pool, dir.resolve("split.npy").toString()), "--device"), "0:0,0:1"),
+                "--verbose")).succeeds();
+        for (String device : new String[] {"0:0", "0:1"}) {
+            assertTrue(split.err().lines().anyMatch(l -> l.matches(".*launch \\w+ on pthread-.*, CPU, " + device + "\\) global=.*")),
+                    "launches on " + device + ": " + split.err());
+        }
+        assertTrue(split.out().matches("(?s).* on OpenCL: pthread-.* \\+ pthread-.* \\(split: pthread-.* [1-9]\\d* chunks? \\d+%, "
+                + "pthread-.* [1-9]\\d* chunks? \\d+%\\)\\s*"), split.out());
+        Cli.process(twoDevices, concat(concat(concat(pool, dir.resolve("java.npy").toString()), "--device"), "cpu")).succeeds();
+        assertArrayEquals(Files.readAllBytes(dir.resolve("java.npy")), Files.readAllBytes(dir.resolve("split.npy")));
     }
 
     private static String[] concat(String[] args, String last) {

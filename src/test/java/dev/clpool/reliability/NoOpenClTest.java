@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clpool.opencl.OpenClDevices;
 import dev.clpool.opencl.OpenClLoader;
 import dev.clpool.opencl.OpenClUnavailableException;
+import dev.clpool.testing.ChildJvm;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.TestDevices;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,46 +49,18 @@ class NoOpenClTest {
         }
     }
 
-    record Child(int code, List<String> out, List<String> err) {
-        List<String> warnings() {
-            return err.stream().filter(l -> l.matches(".*\\bWARN\\b.*")).toList();
+    ChildJvm.Child child(Absence absence, String... args) throws IOException, InterruptedException {
+        Map<String, String> env = new HashMap<>();
+        env.put("OCL_ICD_FILENAMES", null);
+        env.put("CLPOOL_DEVICE", null);
+        if (absence == Absence.NO_LOADER) {
+            env.put(OpenClLoader.ENVIRONMENT, temp.resolve("absent").resolve("libOpenCL.so.1").toString());
+        } else {
+            requireLoader();
+            env.put(OpenClLoader.ENVIRONMENT, null);
+            env.put("OCL_ICD_VENDORS", Files.createDirectories(temp.resolve("vendors")).toString());
         }
-
-        String all() {
-            return "stdout:\n" + String.join("\n", out) + "\nstderr:\n" + String.join("\n", err);
-        }
-    }
-
-    Child child(Absence absence, String... args) throws IOException, InterruptedException {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", classpath, NoOpenClChild.class.getName()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile("clpool-child-out", ".txt");
-        Path err = Files.createTempFile("clpool-child-err", ".txt");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().remove("OCL_ICD_FILENAMES");
-            pb.environment().remove("CLPOOL_DEVICE");
-            pb.environment().remove(OpenClLoader.ENVIRONMENT);
-            if (absence == Absence.NO_LOADER) {
-                pb.environment().put(OpenClLoader.ENVIRONMENT, temp.resolve("absent").resolve("libOpenCL.so.1").toString());
-            } else {
-                requireLoader();
-                Path emptyVendors = Files.createDirectories(temp.resolve("vendors"));
-                pb.environment().put("OCL_ICD_VENDORS", emptyVendors.toString());
-            }
-            Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("the child JVM timed out: " + command);
-            }
-            return new Child(p.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8),
-                    Files.readAllLines(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return ChildJvm.run(NoOpenClChild.class, env, args);
     }
 
     /** A loader with no platform needs a loader: skip without one (CI refuses the skip, as it installs one). */
@@ -105,7 +77,7 @@ class NoOpenClTest {
     @EnumSource(Absence.class)
     void theAutomaticChoiceFallsBackToJavaWithOneWarningAndTheJavaPathsResults(Absence absence) throws Exception {
         long seed = Seeds.seed("NoOpenClTest");
-        Child c = child(absence, "auto", Long.toString(seed));
+        ChildJvm.Child c = child(absence, "auto", Long.toString(seed));
         String all = c.all();
         assertEquals(0, c.code(), all);
         assertTrue(c.out().get(0).startsWith("device Java (") && c.out().get(0).endsWith("opencl=false"), all);
@@ -127,7 +99,7 @@ class NoOpenClTest {
     @ParameterizedTest
     @EnumSource(Absence.class)
     void anExplicitRequestForOpenClFailsClearlyAndLogsNothing(Absence absence) throws Exception {
-        Child c = child(absence, "explicit");
+        ChildJvm.Child c = child(absence, "explicit");
         String all = c.all();
         assertEquals(0, c.code(), all);
         List<String> refusals = c.out().stream().filter(l -> l.startsWith("refused ")).toList();

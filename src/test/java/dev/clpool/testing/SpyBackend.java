@@ -5,6 +5,7 @@ import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
 import dev.clpool.spi.Backend;
+import dev.clpool.spi.DeviceShare;
 import dev.clpool.spi.TransferRates;
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.DeviceTensor;
@@ -114,6 +115,11 @@ public final class SpyBackend implements Backend {
     @Override
     public Optional<TransferRates> transferRates(long bytes, int runs) {
         return Optional.empty();
+    }
+
+    @Override
+    public List<DeviceShare> shares() {
+        return List.of();
     }
 
     @Override
