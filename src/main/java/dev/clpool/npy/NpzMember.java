@@ -1,11 +1,13 @@
 package dev.clpool.npy;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -34,6 +36,8 @@ public final class NpzMember implements AutoCloseable {
         NpyHeader header;
         try (InputStream in = zip.getInputStream(entry)) {
             header = NpyDecoder.header(in::read, entry.getSize(), name, bfloat16Bits);
+        } catch (ZipException e) {
+            throw corrupt(name, e);
         }
         long offset = -1;
         if (entry.getMethod() == ZipEntry.STORED) {
@@ -42,6 +46,11 @@ public final class NpzMember implements AutoCloseable {
             }
         }
         return new NpzMember(zip, entry, name, header, offset);
+    }
+
+    /** The refusal of a member whose compressed data cannot be inflated, naming it. */
+    private static NpyFormatException corrupt(String name, ZipException e) {
+        return new NpyFormatException(name + ": corrupt compressed data (" + e.getMessage() + ")");
     }
 
     /** {@code archive.npz:key}, as errors name it. */
@@ -70,15 +79,46 @@ public final class NpzMember implements AutoCloseable {
         return dataOffset;
     }
 
-    /** A new stream of the member's data from its first element (inflated as it is read for a deflated member); the caller closes it. */
+    /**
+     * A new stream of the member's data from its first element (inflated as it is read for a deflated member);
+     * the caller closes it. Compressed data that cannot be inflated is an {@link NpyFormatException} naming the member.
+     */
     public InputStream openData() throws IOException {
-        InputStream in = zip.getInputStream(entry);
+        InputStream in = new Inflating(zip.getInputStream(entry), name);
         try {
             in.skipNBytes(header.headerBytes());
             return in;
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
+        }
+    }
+
+    /** A member's stream whose inflating errors name the member. */
+    private static final class Inflating extends FilterInputStream {
+        private final String name;
+
+        Inflating(InputStream in, String name) {
+            super(in);
+            this.name = name;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (ZipException e) {
+                throw corrupt(name, e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (ZipException e) {
+                throw corrupt(name, e);
+            }
         }
     }
 
