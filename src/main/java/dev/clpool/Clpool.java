@@ -319,7 +319,7 @@ public final class Clpool implements AutoCloseable {
         Tensor gradInput = gradOutput.like(DType.FLOAT32, inputShape, Layout.CONTIGUOUS);
         if (!plan.isTrivial()) {
             if (indices != null) {
-                plan.checkIndices(indices.hasArray() ? indices.int64s() : indices.toHeap().int64s());
+                plan.checkIndices(indices, 0);
             }
             backend.backward(plan, gradOutput, indices, gradInput);
         }
@@ -343,7 +343,7 @@ public final class Clpool implements AutoCloseable {
             return;
         }
         if (indices != null) {
-            plan.checkIndices(indices.hasArray() ? indices.int64s() : indices.toHeap().int64s());
+            plan.checkIndices(indices, 0);
         }
         backend.backward(plan, gradOutput, indices, gradInput);
     }

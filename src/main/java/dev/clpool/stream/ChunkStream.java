@@ -49,10 +49,20 @@ public final class ChunkStream {
         }
     }
 
+    /**
+     * Where a chunk lies in the run's tensors.
+     *
+     * @param index its number, from 0
+     * @param firstUnit its first unit (plane, or batch element in channels last)
+     * @param units how many units it has
+     */
+    public record Chunk(long index, long firstUnit, long units) {
+    }
+
     /** The computation of one chunk: from its inputs (in the sources' order) into its results (in the outputs' order). */
     @FunctionalInterface
     public interface Step {
-        void compute(List<Tensor> inputs, List<Tensor> results) throws IOException;
+        void compute(Chunk chunk, List<Tensor> inputs, List<Tensor> results) throws IOException;
     }
 
     /**
@@ -191,10 +201,10 @@ public final class ChunkStream {
 
     /** One execution of a plan: the three stages and what passes between them. */
     private static final class Run {
-        private record Read(long units, List<Tensor> raw) {
+        private record Read(Chunk chunk, List<Tensor> raw) {
         }
 
-        private record Computed(long units, List<Tensor> results, ResultBuffers buffers) {
+        private record Computed(Chunk chunk, List<Tensor> results, ResultBuffers buffers) {
         }
 
         /** The memory of one chunk's results, one buffer per output, reused. */
@@ -233,35 +243,36 @@ public final class ChunkStream {
         private void read(Pipeline pipeline) throws IOException, InterruptedException {
             for (long k = 0; k < plan.chunks(); k++) {
                 pipeline.acquire(inputPermits);
-                long n = plan.unitsOf(k);
+                Chunk chunk = new Chunk(k, k * plan.perChunk(), plan.unitsOf(k));
                 List<Tensor> raw = new ArrayList<>();
                 for (int i = 0; i < sources.size(); i++) {
-                    raw.add(sources.get(i).next(Math.toIntExact(n * plan.inputs().get(i).unitElements())));
+                    raw.add(sources.get(i).next(Math.toIntExact(chunk.units() * plan.inputs().get(i).unitElements())));
                 }
-                pipeline.put(read, new Read(n, raw));
+                pipeline.put(read, new Read(chunk, raw));
             }
         }
 
         private void compute(Pipeline pipeline) throws IOException, InterruptedException {
             for (long k = 0; k < plan.chunks(); k++) {
                 Read r = pipeline.take(read);
+                long n = r.chunk().units();
                 List<Tensor> inputs = new ArrayList<>();
                 for (int i = 0; i < r.raw().size(); i++) {
                     Cut c = plan.inputs().get(i);
-                    inputs.add(r.raw().get(i).view(c.chunk(r.units()), c.layout()));
+                    inputs.add(r.raw().get(i).view(c.chunk(n), c.layout()));
                 }
                 ResultBuffers buffers = resultBuffers(pipeline);
                 List<Tensor> results = new ArrayList<>();
                 for (int i = 0; i < plan.outputs().size(); i++) {
                     Cut c = plan.outputs().get(i);
-                    results.add(buffers.buffers.get(i).tensor(c.dtype(), c.chunk(r.units()), c.layout()));
+                    results.add(buffers.buffers.get(i).tensor(c.dtype(), c.chunk(n), c.layout()));
                 }
-                step.compute(inputs, results);
+                step.compute(r.chunk(), inputs, results);
                 for (int i = 0; i < r.raw().size(); i++) {
                     sources.get(i).release(r.raw().get(i));
                 }
                 inputPermits.release();
-                pipeline.put(computed, new Computed(r.units(), results, buffers));
+                pipeline.put(computed, new Computed(r.chunk(), results, buffers));
             }
         }
 
@@ -291,7 +302,7 @@ public final class ChunkStream {
                     sinks.get(i).write(c.results().get(i));
                 }
                 free.add(c.buffers());
-                done += plan.chunkBytes(plan.inputs(), c.units()) + plan.chunkBytes(plan.outputs(), c.units());
+                done += plan.chunkBytes(plan.inputs(), c.chunk().units()) + plan.chunkBytes(plan.outputs(), c.chunk().units());
                 progress.update(done, total);
             }
         }

@@ -52,7 +52,7 @@ public final class StreamingPool {
         }
         // An empty result needs nothing of the input: only its header is written.
         List<ChunkSource> inputs = plan.isEmpty() ? List.of() : List.of(input);
-        return ChunkStream.run(op.spatialRank(), inputs, outputs, (in, out) -> {
+        return ChunkStream.run(op.spatialRank(), inputs, outputs, (chunk, in, out) -> {
             if (!in.isEmpty()) {
                 clpool.poolInto(in.get(0), op, out.get(0), indices == null ? null : out.get(1));
             }
@@ -88,7 +88,7 @@ public final class StreamingPool {
                     Layout.CONTIGUOUS, indices.get(l)));
         }
         List<ChunkSource> inputs = plan.isEmpty() ? List.of() : List.of(input);
-        return ChunkStream.run(pyramid.spatialRank(), inputs, outputs, (in, out) -> {
+        return ChunkStream.run(pyramid.spatialRank(), inputs, outputs, (chunk, in, out) -> {
             if (!in.isEmpty()) {
                 clpool.pyramidInto(in.get(0), pyramid, out.subList(0, levels), indices == null ? null : out.subList(levels, 2 * levels));
             }
@@ -110,7 +110,7 @@ public final class StreamingPool {
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(gradInput, "gradInput");
         requireContiguousFloat32("gradOutput", gradOutput);
-        BackwardPlan.of(inputShape, op, gradOutput.shape());
+        BackwardPlan plan = BackwardPlan.of(inputShape, op, gradOutput.shape());
         boolean max = op.mode() == PoolMode.MAX;
         if (max && indices == null) {
             throw new IllegalArgumentException("indices: " + op.torchName() + "'s backward pass needs the indices of its"
@@ -126,8 +126,16 @@ public final class StreamingPool {
         }
         List<ChunkSource> inputs = indices == null ? List.of(gradOutput) : List.of(gradOutput, indices);
         ChunkStream.Output output = new ChunkStream.Output("gradInput", DType.FLOAT32, inputShape, Layout.CONTIGUOUS, gradInput);
-        return ChunkStream.run(op.spatialRank(), inputs, List.of(output), (in, out) ->
-                clpool.backwardInto(op, out.get(0).shape(), in.get(0), indices == null ? null : in.get(1), out.get(0)), options);
+        long outPlane = plan.forward().outputPlaneSize();
+        return ChunkStream.run(op.spatialRank(), inputs, List.of(output), (chunk, in, out) -> {
+            Shape chunkShape = out.get(0).shape();
+            Tensor idx = indices == null ? null : in.get(1);
+            if (idx != null) {
+                // Checked here first, so that a refusal names the element in the whole tensor, not in the chunk.
+                BackwardPlan.of(chunkShape, op, idx.shape()).checkIndices(idx, chunk.firstUnit() * outPlane);
+            }
+            clpool.backwardInto(op, chunkShape, in.get(0), idx, out.get(0));
+        }, options);
     }
 
     private static void requireContiguousFloat32(String name, ChunkSource source) {
