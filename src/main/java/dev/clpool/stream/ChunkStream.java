@@ -84,7 +84,7 @@ public final class ChunkStream {
         for (Output o : outputs) {
             outCuts.add(Cut.of(o.name(), o.dtype(), o.shape(), o.layout(), spatialRank));
         }
-        Plan plan = Plan.of(inCuts, outCuts, inputs, outputs, options.chunkBytes());
+        Plan plan = Plan.of(inCuts, outCuts, options.chunkBytes());
         long start = System.nanoTime();
         try (Sinks sinks = Sinks.open(outputs)) {
             if (plan.chunks() > 0) {
@@ -99,7 +99,7 @@ public final class ChunkStream {
      * How the tensors are cut: {@code perChunk} units a chunk (the last may have fewer).
      */
     private record Plan(List<Cut> inputs, List<Cut> outputs, long units, long perChunk) {
-        static Plan of(List<Cut> inputs, List<Cut> outputs, List<ChunkSource> sources, List<Output> sinks, long chunkBytes) {
+        static Plan of(List<Cut> inputs, List<Cut> outputs, long chunkBytes) {
             List<Cut> all = new ArrayList<>(inputs);
             all.addAll(outputs);
             if (all.isEmpty()) {
@@ -107,16 +107,13 @@ public final class ChunkStream {
             }
             long units = all.get(0).units();
             long largest = 1;
-            for (int i = 0; i < all.size(); i++) {
-                Cut c = all.get(i);
-                String name = i < inputs.size() ? "inputs[" + i + "] " + sources.get(i).shape()
-                        : sinks.get(i - inputs.size()).name() + " " + sinks.get(i - inputs.size()).shape();
+            for (Cut c : all) {
                 if (c.units() != units) {
-                    throw new IllegalArgumentException(name + ": " + c.units() + " units (planes, or batch elements in"
-                            + " channels last) where the run's first tensor has " + units);
+                    throw new IllegalArgumentException(c.name() + ": " + c.units() + " units (planes, or batch elements in"
+                            + " channels last) where " + all.get(0).name() + " has " + units);
                 }
                 if (c.unitBytes() > ChunkBuffer.MAX_BYTES) {
-                    throw new IllegalArgumentException(name + ": one unit " + c.unit() + " is " + c.unitBytes()
+                    throw new IllegalArgumentException(c.name() + ": one unit " + c.unit() + " is " + c.unitBytes()
                             + " bytes, more than one chunk holds (2 GiB)");
                 }
                 largest = Math.max(largest, c.unitBytes());

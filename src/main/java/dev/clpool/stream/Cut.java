@@ -11,12 +11,13 @@ import java.util.Arrays;
  * planes interleave). A chunk of {@code n} units is the tensor {@code (n, unit...)}: {@code (n, H, W)} of
  * planes, {@code (n, C, H, W)} of batch elements.
  *
+ * @param name the tensor and its shape, for messages
  * @param dtype the element type
  * @param layout the tensor's layout, which its chunks keep
  * @param units how many units the tensor has
  * @param unit the shape of one unit
  */
-record Cut(DType dtype, Layout layout, long units, Shape unit) {
+record Cut(String name, DType dtype, Layout layout, long units, Shape unit) {
     /**
      * @throws IllegalArgumentException naming {@code name} when the tensor has no dimension before its
      *     computed ones
@@ -28,7 +29,8 @@ record Cut(DType dtype, Layout layout, long units, Shape unit) {
                     + " pooled ones to cut into chunks");
         }
         long[] dims = shape.toArray();
-        return new Cut(dtype, layout, shape.product(0, lead), Shape.of(Arrays.copyOfRange(dims, lead, dims.length)));
+        Shape unit = Shape.of(Arrays.copyOfRange(dims, lead, dims.length));
+        return new Cut(name + " " + shape, dtype, layout, shape.product(0, lead), unit);
     }
 
     long unitElements() {
