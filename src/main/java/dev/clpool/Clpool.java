@@ -257,6 +257,42 @@ public final class Clpool implements AutoCloseable {
         return results;
     }
 
+    /**
+     * Pyramid pooling into tensors of the caller's: {@code values.get(i)} (float32, contiguous, level
+     * {@code i}'s output shape) and for {@code withIndices} pyramids {@code indices.get(i)} (int64, the same
+     * shape; {@code indices} is {@code null} otherwise), as {@link #pyramid(Tensor, PyramidPool)} fills them.
+     * When the call fails, their contents are unspecified.
+     *
+     * @throws IllegalArgumentException as {@link #pyramid(Tensor, PyramidPool)}, or when a target does not fit
+     */
+    public void pyramidInto(Tensor input, PyramidPool pyramid, List<Tensor> values, List<Tensor> indices) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(pyramid, "pyramid");
+        Objects.requireNonNull(values, "values");
+        requireOpen();
+        requireContiguousFloat32("input", "pyramids", input);
+        PyramidPlan plan = PyramidPlan.of(input.shape(), pyramid);
+        requireTargets("values", values, DType.FLOAT32, plan);
+        if (pyramid.withIndices()) {
+            requireTargets("indices", Objects.requireNonNull(indices, "indices"), DType.INT64, plan);
+        } else if (indices != null) {
+            throw new IllegalArgumentException("indices: " + pyramid + " returns no indices; pass null");
+        }
+        if (!plan.isEmpty()) {
+            backend.pyramid(plan, input, List.copyOf(values), indices == null ? null : List.copyOf(indices));
+        }
+    }
+
+    private static void requireTargets(String name, List<Tensor> targets, DType dtype, PyramidPlan plan) {
+        if (targets.size() != plan.levels().size()) {
+            throw new IllegalArgumentException(name + ": " + targets.size() + " tensors for " + plan.levels().size() + " levels");
+        }
+        for (int l = 0; l < targets.size(); l++) {
+            requireTarget(name + "[" + l + "]", Objects.requireNonNull(targets.get(l), name + "[" + l + "]"), dtype,
+                    plan.levels().get(l).outputShape(), Layout.CONTIGUOUS);
+        }
+    }
+
     private static void requireContiguousFloat32(String name, String what, Tensor t) {
         if (t.dtype() != DType.FLOAT32 || t.layout() != Layout.CONTIGUOUS) {
             throw new IllegalArgumentException(name + ": " + what + " take contiguous float32 tensors, got " + t.dtype() + " "
@@ -316,11 +352,41 @@ public final class Clpool implements AutoCloseable {
         Tensor gradInput = gradOutput.like(DType.FLOAT32, inputShape, Layout.CONTIGUOUS);
         if (!plan.isTrivial()) {
             if (indices != null) {
-                plan.checkIndices(indices.hasArray() ? indices.int64s() : indices.toHeap().int64s());
+                plan.checkIndices(indices, 0);
             }
             backend.backward(plan, gradOutput, indices, gradInput);
         }
         return gradInput;
+    }
+
+    /**
+     * The gradient of a pooling with respect to its input, as {@link #backward(AdaptivePool, Shape, Tensor, Tensor)}
+     * computes it, into {@code gradInput} of the caller's (float32, contiguous, {@code inputShape}; any storage,
+     * not overlapping the other tensors). When the call fails, its contents are unspecified.
+     *
+     * @throws IllegalArgumentException as {@link #backward(AdaptivePool, Shape, Tensor, Tensor)}, or when
+     *     {@code gradInput} does not fit
+     */
+    public void backwardInto(AdaptivePool op, Shape inputShape, Tensor gradOutput, Tensor indices, Tensor gradInput) {
+        Objects.requireNonNull(gradInput, "gradInput");
+        BackwardPlan plan = backwardPlan(op, inputShape, gradOutput, indices);
+        requireTarget("gradInput", gradInput, DType.FLOAT32, inputShape, Layout.CONTIGUOUS);
+        if (plan.isTrivial()) {
+            zero(gradInput);
+            return;
+        }
+        if (indices != null) {
+            plan.checkIndices(indices, 0);
+        }
+        backend.backward(plan, gradOutput, indices, gradInput);
+    }
+
+    /** Fills a float32 tensor with +0, a block at a time. */
+    private static void zero(Tensor t) {
+        float[] zeros = new float[(int) Math.min(t.elementCount(), 1 << 16)];
+        for (long at = 0; at < t.elementCount(); at += zeros.length) {
+            t.writeFloats(at, zeros, 0, (int) Math.min(zeros.length, t.elementCount() - at));
+        }
     }
 
     /** Checks a backward pass's arguments before anything runs. */
@@ -537,6 +603,20 @@ public final class Clpool implements AutoCloseable {
             throw new IllegalArgumentException("input: dtype " + dtype + " is not supported; expected float16, bfloat16,"
                     + " float32 or float64");
         }
+    }
+
+    /**
+     * Checks a pooling of an input of this shape, dtype and layout as {@link #pool(Tensor, AdaptivePool)} checks
+     * it, without running it: e.g. before pooling a large input a part at a time.
+     *
+     * @throws IllegalArgumentException as {@link #pool(Tensor, AdaptivePool)}, naming the parameter and the value
+     */
+    public static PoolPlan plan(Shape shape, DType dtype, Layout layout, AdaptivePool op) {
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(op, "op");
+        return poolablePlan(shape, dtype, layout, op);
     }
 
     /**

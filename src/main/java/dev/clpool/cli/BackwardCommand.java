@@ -1,15 +1,22 @@
 package dev.clpool.cli;
 
-import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.tensor.DType;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolMode;
+import dev.clpool.plan.BackwardPlan;
+import dev.clpool.stream.ChunkBuffer;
+import dev.clpool.stream.ChunkStream;
+import dev.clpool.stream.StreamOptions;
+import dev.clpool.stream.StreamingPool;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.plan.BackwardPlan;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -54,10 +61,10 @@ final class BackwardCommand implements Callable<Integer> {
         Shape shape;
 
         @ArgGroup(exclusive = false)
-        InputFile file;
+        ForwardInput file;
     }
 
-    static final class InputFile {
+    static final class ForwardInput {
         @Option(names = "--input", required = true, paramLabel = "IN",
                 description = "The forward input (float32 .npy, or .npz with --key): its shape, and for max without "
                         + "--indices, the input to compute the indices from.")
@@ -89,6 +96,9 @@ final class BackwardCommand implements Callable<Integer> {
     @Mixin
     private DeviceOption device;
 
+    @Mixin
+    private StreamingOptions streaming;
+
     @Override
     public Integer call() throws Exception {
         if (indices != null && mode != PoolMode.MAX) {
@@ -106,49 +116,66 @@ final class BackwardCommand implements Callable<Integer> {
                     + " for " + dims + "-d pooling (--dims " + dims + "), got " + outputSize.arity());
         }
         TensorFiles.checkWritable(output, "--output");
-        Tensor g = TensorFiles.read(grad, null, DType.FLOAT32, "--grad");
-        Tensor x = input.file == null ? null : TensorFiles.read(input.file.file, input.file.key, DType.FLOAT32, "--input");
-        Shape inputShape = x != null ? x.shape() : input.shape;
-        String inputName = x != null ? TensorFiles.name(input.file.file, input.file.key) : "--input-shape " + inputShape;
-        Shape gradShape = g.shape();
-        if (gradShape.rank() < dims + 1) {
-            throw new BadInputException("--grad " + grad + ": shape " + gradShape + " has fewer than " + (dims + 1)
-                    + " dimensions, too few for " + dims + "-d pooling");
-        }
-        long[] gradSpatial = Arrays.copyOfRange(gradShape.toArray(), gradShape.rank() - dims, gradShape.rank());
-        AdaptivePool op = new AdaptivePool(mode, dims, outputSize != null ? outputSize : OutputSize.of(gradSpatial),
-                mode == PoolMode.MAX);
-        try {
-            BackwardPlan.of(inputShape, op, gradShape);
-        } catch (IllegalArgumentException e) {
-            String m = e.getMessage();
-            throw new BadInputException(m.startsWith("gradOutput: ") ? "--grad " + grad + ": " + m.substring(12)
-                    : m.startsWith("input: ") ? inputName + ": " + m.substring(7) : inputName + ": " + m, e);
-        }
-        Tensor idx = indices == null ? null : TensorFiles.read(indices, null, DType.INT64, "--indices");
-        if (idx != null && !idx.shape().equals(gradShape)) {
-            throw new BadInputException("--indices " + indices + ": shape " + idx.shape() + " is not --grad's " + gradShape);
-        }
-
-        Tensor result;
-        String where;
-        try (Clpool clpool = device.open()) {
-            where = clpool.device();
-            if (mode == PoolMode.MAX && idx == null) {
-                idx = clpool.pool(x, op).indices();
+        try (InputFile g = TensorFiles.open(grad, null, DType.FLOAT32, "--grad");
+             InputFile x = input.file == null ? null : TensorFiles.open(input.file.file, input.file.key, DType.FLOAT32, "--input")) {
+            Shape inputShape = x != null ? x.shape() : input.shape;
+            String inputName = x != null ? TensorFiles.name(input.file.file, input.file.key) : "--input-shape " + inputShape;
+            Shape gradShape = g.shape();
+            if (gradShape.rank() < dims + 1) {
+                throw new BadInputException("--grad " + grad + ": shape " + gradShape + " has fewer than " + (dims + 1)
+                        + " dimensions, too few for " + dims + "-d pooling");
             }
+            long[] gradSpatial = Arrays.copyOfRange(gradShape.toArray(), gradShape.rank() - dims, gradShape.rank());
+            AdaptivePool op = new AdaptivePool(mode, dims, outputSize != null ? outputSize : OutputSize.of(gradSpatial),
+                    mode == PoolMode.MAX);
             try {
-                result = clpool.backward(op, inputShape, g, idx);
+                BackwardPlan.of(inputShape, op, gradShape);
             } catch (IllegalArgumentException e) {
-                if (e.getMessage().startsWith("indices: ")) {
-                    throw new BadInputException("--indices " + indices + ": " + e.getMessage().substring(9), e);
+                String m = e.getMessage();
+                throw new BadInputException(m.startsWith("gradOutput: ") ? "--grad " + grad + ": " + m.substring(12)
+                        : m.startsWith("input: ") ? inputName + ": " + m.substring(7) : inputName + ": " + m, e);
+            }
+            try (InputFile idx = indices == null ? null : TensorFiles.open(indices, null, DType.INT64, "--indices")) {
+                if (idx != null && !idx.shape().equals(gradShape)) {
+                    throw new BadInputException("--indices " + indices + ": shape " + idx.shape() + " is not --grad's " + gradShape);
                 }
-                throw e;
+                String where;
+                try (Clpool clpool = device.open(); TransferProgress progress = new TransferProgress(spec.commandLine().getErr())) {
+                    where = clpool.device();
+                    StreamOptions options = streaming.options(progress);
+                    if (mode == PoolMode.MAX && idx == null) {
+                        backwardFromInput(clpool, op, x, g, options);
+                    } else {
+                        StreamingPool.backward(clpool, op, inputShape, g, idx, OutputFile.opener(output), options);
+                    }
+                } catch (IllegalArgumentException e) {
+                    if (e.getMessage().startsWith("indices: ")) {
+                        throw new BadInputException("--indices " + indices + ": " + e.getMessage().substring(9), e);
+                    }
+                    throw e;
+                }
+                spec.commandLine().getOut().println(op.torchName() + " backward: " + grad + " " + gradShape + " -> " + output + " "
+                        + inputShape + (idx == null && mode == PoolMode.MAX ? " (indices from " + inputName + ")" : "") + ", on "
+                        + where);
             }
         }
-        TensorFiles.write(output, result);
-        spec.commandLine().getOut().println(op.torchName() + " backward: " + grad + " " + gradShape + " -> " + output + " "
-                + result.shape() + (idx != null && indices == null ? " (indices from " + inputName + ")" : "") + ", on " + where);
         return ExitCodes.OK;
+    }
+
+    /** Max pooling's gradient with its indices computed here, chunk by chunk, from the forward input. */
+    private void backwardFromInput(Clpool clpool, AdaptivePool op, InputFile x, InputFile g, StreamOptions options)
+            throws IOException {
+        ChunkBuffer values = new ChunkBuffer();
+        ChunkBuffer indices = new ChunkBuffer();
+        ChunkStream.Output dx = new ChunkStream.Output("gradInput", DType.FLOAT32, x.shape(), Layout.CONTIGUOUS,
+                OutputFile.opener(output));
+        ChunkStream.run(op.spatialRank(), List.of(x, g), List.of(dx), (chunk, in, out) -> {
+            Tensor part = in.get(0);
+            Tensor gradPart = in.get(1);
+            Tensor v = values.tensor(DType.FLOAT32, gradPart.shape(), Layout.CONTIGUOUS);
+            Tensor i = indices.tensor(DType.INT64, gradPart.shape(), Layout.CONTIGUOUS);
+            clpool.poolInto(part, op, v, i);
+            clpool.backwardInto(op, part.shape(), gradPart, i, out.get(0));
+        }, options);
     }
 }

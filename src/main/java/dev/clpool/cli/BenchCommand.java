@@ -181,8 +181,9 @@ final class BenchCommand implements Callable<Integer> {
                     : " (" + types.get(0) + ", " + Benchmark.label(layoutList.get(0)) + ")")
                     + " on " + String.join(", ", devices.stream().map(Clpool::device).toList()) + ", median of " + runs + " runs");
             out.flush();
-            Progress progress = new Progress(spec.commandLine().getErr());
-            List<BenchResult> results = Benchmark.run(selected, modes, types, layoutList, devices, java, runs, progress::show);
+            ProgressBar progress = ProgressBar.ofSteps(spec.commandLine().getErr());
+            List<BenchResult> results = Benchmark.run(selected, modes, types, layoutList, devices, java, runs,
+                    step -> show(progress, step));
             progress.clear();
             out.print(BenchReport.table(results));
             devices.stream().filter(d -> !Shares.of(d).isEmpty())
@@ -266,11 +267,11 @@ final class BenchCommand implements Callable<Integer> {
             out.println("clpool bench --op " + op.toLowerCase(Locale.ROOT) + " on "
                     + String.join(", ", devices.stream().map(Clpool::device).toList()) + ", median of " + runs + " runs");
             out.flush();
-            Progress progress = new Progress(spec.commandLine().getErr());
+            ProgressBar progress = ProgressBar.ofSteps(spec.commandLine().getErr());
             List<OpBenchmark.OpResult> results = pyramid
                     ? OpBenchmark.pyramids(gpu ? OpBenchmark.gpuPyramids() : OpBenchmark.cpuPyramids(), modes, devices, java, runs,
-                            progress::show)
-                    : OpBenchmark.backward(selected, modes, devices, java, runs, progress::show);
+                            step -> show(progress, step))
+                    : OpBenchmark.backward(selected, modes, devices, java, runs, step -> show(progress, step));
             progress.clear();
             out.print(OpBenchmark.table(results));
             out.flush();
@@ -397,33 +398,8 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** A progress bar on stderr: redrawn in place on a terminal, a line per step otherwise. */
-    private static final class Progress {
-        private final PrintWriter err;
-        private final boolean terminal = System.console() != null;
-
-        Progress(PrintWriter err) {
-            this.err = err;
-        }
-
-        void show(Benchmark.Step step) {
-            int width = 30;
-            int filled = step.total() == 0 ? width : width * step.done() / step.total();
-            String bar = "[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + step.done() + "/" + step.total()
-                    + " " + step.what();
-            if (terminal) {
-                err.print("\r" + bar + "\u001b[K");
-            } else {
-                err.println(bar);
-            }
-            err.flush();
-        }
-
-        void clear() {
-            if (terminal) {
-                err.print("\r\u001b[K");
-                err.flush();
-            }
-        }
+    /** {@code [####      ] 3/10 what}. */
+    private static void show(ProgressBar progress, Benchmark.Step step) {
+        progress.show(step.done(), step.total(), step.done() + "/" + step.total() + " " + step.what());
     }
 }

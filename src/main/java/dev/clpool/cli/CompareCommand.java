@@ -1,15 +1,23 @@
 package dev.clpool.cli;
 
-import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.tensor.DType;
 import dev.clpool.DeviceSelector;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.PoolMode;
 import dev.clpool.op.PoolResult;
+import dev.clpool.plan.PoolPlan;
+import dev.clpool.stream.ChunkBuffer;
+import dev.clpool.stream.ChunkSource;
+import dev.clpool.stream.ChunkStream;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,8 +74,11 @@ final class CompareCommand implements Callable<Integer> {
             description = "Relative tolerance for averages (default: ${DEFAULT-VALUE}).")
     private double rtol;
 
+    @Mixin
+    private StreamingOptions streaming;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         Tolerance tolerance = tolerance();
         if (expectedIndices != null && expected == null) {
             throw new ParameterException(spec.commandLine(), "--expected-indices needs --expected");
@@ -75,43 +86,74 @@ final class CompareCommand implements Callable<Integer> {
         if (expectedIndices != null && pooling.mode() != PoolMode.MAX) {
             throw new ParameterException(spec.commandLine(), "--expected-indices needs --mode max (average pooling has no indices)");
         }
-        Tensor x = input.load();
-        Tensor expectedValues = expected == null ? null : TensorFiles.read(expected, null, DType.FLOAT32, "--expected");
-        Tensor expectedIdx = expectedIndices == null ? null
-                : TensorFiles.read(expectedIndices, null, DType.INT64, "--expected-indices");
-        if (expectedIdx != null && !expectedIdx.shape().equals(expectedValues.shape())) {
-            throw new BadInputException("--expected-indices " + expectedIndices + " has shape " + expectedIdx.shape()
-                    + " but --expected " + expected + " has " + expectedValues.shape());
-        }
-        boolean withIndices = pooling.mode() == PoolMode.MAX && (expected == null || expectedIndices != null);
-        AdaptivePool op = pooling.op(withIndices);
-        PoolOptions.plan(x.shape(), op, input.name());
-
-        PoolResult actual;
-        String where;
-        try (Clpool clpool = Clpool.open(selector())) {
-            where = clpool.device();
-            actual = clpool.pool(x, op);
-        }
-        PoolResult reference;
-        String against;
-        if (expected == null) {
-            try (Clpool java = Clpool.open(DeviceSelector.java())) {
-                reference = java.pool(x, op);
-                against = "the Java path";
+        try (InputFile x = input.open();
+             InputFile expectedValues = expected == null ? null : TensorFiles.open(expected, null, DType.FLOAT32, "--expected");
+             InputFile expectedIdx = expectedIndices == null ? null
+                     : TensorFiles.open(expectedIndices, null, DType.INT64, "--expected-indices")) {
+            if (expectedIdx != null && !expectedIdx.shape().equals(expectedValues.shape())) {
+                throw new BadInputException("--expected-indices " + expectedIndices + " has shape " + expectedIdx.shape()
+                        + " but --expected " + expected + " has " + expectedValues.shape());
             }
-        } else {
-            reference = new PoolResult(expectedValues, expectedIdx);
-            against = expected + (expectedIndices == null ? "" : " and " + expectedIndices);
+            boolean withIndices = pooling.mode() == PoolMode.MAX && (expected == null || expectedIndices != null);
+            AdaptivePool op = pooling.op(withIndices);
+            PoolPlan plan = PoolOptions.plan(x.shape(), op, input.name());
+            String against = expected == null ? "the Java path" : expected + (expectedIndices == null ? "" : " and " + expectedIndices);
+            String where;
+            PoolDiff diff;
+            try (Clpool clpool = Clpool.open(selector()); Clpool java = Clpool.open(DeviceSelector.java());
+                 TransferProgress progress = new TransferProgress(spec.commandLine().getErr())) {
+                where = clpool.device();
+                if (expectedValues != null && !expectedValues.shape().equals(plan.outputShape())) {
+                    diff = PoolDiff.shapesDiffer(op.mode(), plan.outputShape(), expectedValues.shape());
+                } else {
+                    diff = streamed(op, plan, x, expectedValues, expectedIdx, clpool, java, tolerance, progress);
+                }
+            }
+            report(op, x.shape(), where, against, diff, tolerance);
+            if (!diff.ok()) {
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + where + " differs from " + against + ": "
+                        + diff.problems());
+                return ExitCodes.FAILED;
+            }
+            return ExitCodes.OK;
         }
-        PoolDiff diff = PoolDiff.of(op.mode(), actual, reference, tolerance);
-        report(op, x.shape(), where, against, diff, tolerance, actual, reference);
-        if (!diff.ok()) {
-            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + where + " differs from " + against + ": "
-                    + diff.problems());
-            return ExitCodes.FAILED;
+    }
+
+    /**
+     * Pools the input a chunk at a time on the device and compares each chunk with the Java path's, or with the
+     * same chunk of the expected files, keeping only the running statistics.
+     */
+    private PoolDiff streamed(AdaptivePool op, PoolPlan plan, InputFile x, InputFile expectedValues, InputFile expectedIdx,
+                              Clpool clpool, Clpool java, Tolerance tolerance, TransferProgress progress) throws IOException {
+        PoolDiff.Running running = new PoolDiff.Running(op.mode(), tolerance, op.withIndices() && (expectedValues == null
+                || expectedIdx != null));
+        List<ChunkSource> inputs = new ArrayList<>(List.of(x));
+        if (expectedValues != null) {
+            inputs.add(expectedValues);
         }
-        return ExitCodes.OK;
+        if (expectedIdx != null) {
+            inputs.add(expectedIdx);
+        }
+        ChunkBuffer[] scratch = {new ChunkBuffer(), new ChunkBuffer(), new ChunkBuffer(), new ChunkBuffer()};
+        long outPlane = plan.outputPlaneSize();
+        ChunkStream.run(op.spatialRank(), inputs, List.of(), (chunk, in, out) -> {
+            Tensor part = in.get(0);
+            Shape shape = Clpool.plan(part.shape(), DType.FLOAT32, Layout.CONTIGUOUS, op).outputShape();
+            PoolResult actual = poolInto(clpool, op, part, shape, scratch[0], scratch[1]);
+            PoolResult reference = expectedValues == null ? poolInto(java, op, part, shape, scratch[2], scratch[3])
+                    : new PoolResult(in.get(1), expectedIdx == null ? null : in.get(2));
+            running.add(actual, reference, chunk.firstUnit() * outPlane);
+        }, streaming.options(progress));
+        return running.result(plan.outputShape());
+    }
+
+    /** Pools a chunk into reused memory. */
+    private static PoolResult poolInto(Clpool engine, AdaptivePool op, Tensor part, Shape shape, ChunkBuffer values,
+                                       ChunkBuffer indices) {
+        Tensor v = values.tensor(DType.FLOAT32, shape, Layout.CONTIGUOUS);
+        Tensor i = op.withIndices() ? indices.tensor(DType.INT64, shape, Layout.CONTIGUOUS) : null;
+        engine.poolInto(part, op, v, i);
+        return new PoolResult(v, i);
     }
 
     private Tolerance tolerance() {
@@ -130,8 +172,7 @@ final class CompareCommand implements Callable<Integer> {
         return configured instanceof DeviceSelector.Auto ? DeviceSelector.opencl() : configured;
     }
 
-    private void report(AdaptivePool op, Shape inputShape, String where, String against, PoolDiff diff, Tolerance tolerance,
-                        PoolResult actual, PoolResult reference) {
+    private void report(AdaptivePool op, Shape inputShape, String where, String against, PoolDiff diff, Tolerance tolerance) {
         PrintWriter out = spec.commandLine().getOut();
         out.println(op + " of " + input.name() + " " + inputShape);
         out.println("  device:     " + where);
@@ -140,34 +181,23 @@ final class CompareCommand implements Callable<Integer> {
         if (diff.shapesMatch()) {
             ValueDiff v = diff.values();
             out.println("  values:     max abs error " + number(v.maxAbs()) + ", max rel error " + number(v.maxRel()));
+            String first = v.firstOutside() < 0 ? "" : ", first at " + Coordinates.of(diff.actualShape(), v.firstOutside())
+                    + ": device " + v.firstActual() + ", reference " + v.firstReference();
             if (op.mode() == PoolMode.AVG) {
-                out.println("  averages:   " + v.outside() + " of " + v.elements() + " outside " + tolerance
-                        + firstValue(v.firstOutside(), actual.values(), reference.values()));
+                out.println("  averages:   " + v.outside() + " of " + v.elements() + " outside " + tolerance + first);
             } else {
-                out.println("  max values: " + v.outside() + " of " + v.elements() + " differ (bit-exact, NaN = NaN)"
-                        + firstValue(v.firstOutside(), actual.values(), reference.values()));
+                out.println("  max values: " + v.outside() + " of " + v.elements() + " differ (bit-exact, NaN = NaN)" + first);
             }
             if (diff.indices() != null) {
                 IndexDiff ix = diff.indices();
-                out.println("  indices:    " + ix.differing() + " of " + ix.elements() + " differ"
-                        + firstIndex(ix.first(), actual.indices(), reference.indices()));
+                out.println("  indices:    " + ix.differing() + " of " + ix.elements() + " differ" + (ix.first() < 0 ? ""
+                        : ", first at " + Coordinates.of(diff.actualShape(), ix.first()) + ": device " + ix.firstActual()
+                        + ", reference " + ix.firstReference()));
             } else if (op.mode() == PoolMode.MAX) {
                 out.println("  indices:    not compared (no --expected-indices)");
             }
         }
         out.println("  result:     " + (diff.ok() ? "OK" : "DIFFERENT: " + diff.problems()));
-    }
-
-    /** {@code , first at [0, 3, 2, 1]: device 0.5, reference 0.5001}, or nothing when none differs. */
-    private static String firstValue(long flat, Tensor actual, Tensor reference) {
-        return flat < 0 ? "" : ", first at " + Coordinates.of(actual.shape(), flat) + ": device "
-                + actual.floats()[(int) flat] + ", reference " + reference.floats()[(int) flat];
-    }
-
-    /** {@code , first at [0, 3, 2, 1]: device 17, reference 18}, or nothing when none differs. */
-    private static String firstIndex(long flat, Tensor actual, Tensor reference) {
-        return flat < 0 ? "" : ", first at " + Coordinates.of(actual.shape(), flat) + ": device "
-                + actual.int64s()[(int) flat] + ", reference " + reference.int64s()[(int) flat];
     }
 
     /** {@code 0}, or three significant digits. */

@@ -4,6 +4,7 @@ import dev.clpool.DeviceSelector;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolMode;
 import dev.clpool.tensor.Shape;
+import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -110,6 +111,25 @@ final class Converters {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** A size in bytes: {@code 4096}, {@code 512k}, {@code 64m}, {@code 1g} (binary multiples, any case), at least 1. */
+    static final class ByteSize implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            String t = text.strip().toLowerCase(Locale.ROOT);
+            int shift = t.endsWith("k") ? 10 : t.endsWith("m") ? 20 : t.endsWith("g") ? 30 : 0;
+            try {
+                long n = Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1));
+                if (n >= 1 && n <= Long.MAX_VALUE >> shift) {
+                    return n << shift;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new TypeConversionException("expected a size in bytes of at least 1, such as 4096, 512k, 64m or 1g, got '"
+                    + text + "'");
         }
     }
 }

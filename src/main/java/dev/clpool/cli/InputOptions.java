@@ -1,7 +1,7 @@
 package dev.clpool.cli;
 
 import dev.clpool.tensor.DType;
-import dev.clpool.tensor.Tensor;
+import dev.clpool.tensor.Layout;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,14 +16,14 @@ final class InputOptions {
     @Option(names = "--key", paramLabel = "NAME", description = "The array of an .npz input to read (its name in numpy.savez).")
     private String key;
 
-    /** Reads the input; bad files, keys and dtypes are {@link BadInputException}s. */
-    Tensor load() {
-        return TensorFiles.read(file, key, DType.FLOAT32, "--input");
+    /** Opens the float32 input to be read a chunk at a time; bad files, keys and dtypes are {@link BadInputException}s. */
+    InputFile open() {
+        return TensorFiles.open(file, key, DType.FLOAT32, "--input");
     }
 
-    /** Reads the input whatever its dtype; 16-bit integers as bfloat16 bits when {@code bfloat16Bits}. */
-    Tensor loadAny(boolean bfloat16Bits) {
-        return TensorFiles.readAny(file, key, "--input", bfloat16Bits);
+    /** Opens the input whatever its dtype, seen in {@code layout}; 16-bit integers as bfloat16 bits when {@code bfloat16Bits}. */
+    InputFile openAny(Layout layout, boolean bfloat16Bits) {
+        return TensorFiles.open(file, key, "--input", layout, bfloat16Bits);
     }
 
     /** {@code x.npy} or {@code x.npz:key}, for messages. */

@@ -1,13 +1,17 @@
 package dev.clpool.cli;
 
-import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.PoolMode;
-import dev.clpool.op.PoolResult;
-import dev.clpool.tensor.Tensor;
 import dev.clpool.op.PyramidPool;
+import dev.clpool.plan.PoolPlan;
+import dev.clpool.plan.PyramidPlan;
+import dev.clpool.stream.HeapSink;
+import dev.clpool.stream.StreamingPool;
+import dev.clpool.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +35,12 @@ import picocli.CommandLine.Spec;
                     + "over the input; the levels are written to .npz archives (--output, and --indices for max) under "
                     + "the keys level0, level1, ... in the order given. An --output ending in .npz is an archive for a "
                     + "single size too. Pyramids take float32 NCHW input.",
-            "Outputs are written to a temporary file beside them and renamed into place: a failed run leaves no "
-                    + "partial file and an existing output untouched.",
+            "Inputs of any size: the input is memory-mapped (inflated, for a compressed .npz entry) and pooled a chunk of "
+                    + "whole planes at a time (--chunk-size), while the next chunk is read and the last written, so memory "
+                    + "stays bounded; on a terminal, a progress bar on stderr shows bytes done, rate and ETA.",
+            "Outputs are written as they are produced to a temporary file beside them and renamed into place at the end: "
+                    + "a failed run leaves no partial file and an existing output untouched. Pyramid levels are held in "
+                    + "memory (the input is still streamed) and written at the end.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -70,6 +78,9 @@ final class PoolCommand implements Callable<Integer> {
     @Mixin
     private DeviceOption device;
 
+    @Mixin
+    private StreamingOptions streaming;
+
     @Override
     public Integer call() throws Exception {
         if (indices != null && pooling.mode() != PoolMode.MAX) {
@@ -95,53 +106,61 @@ final class PoolCommand implements Callable<Integer> {
         if (archive) {
             return pyramid();
         }
-        Tensor x = storage.load(input);
-        AdaptivePool op = pooling.op(indices != null);
-        PoolOptions.plan(x.shape(), op, input.name());
-
-        PoolResult result;
-        String where;
-        try (Clpool clpool = device.open()) {
-            result = clpool.pool(x, op);
-            where = clpool.device() + Shares.of(clpool);
+        try (InputFile x = storage.open(input)) {
+            AdaptivePool op = pooling.op(indices != null);
+            PoolPlan plan = PoolOptions.plan(x.shape(), op, input.name());
+            String where;
+            try (Clpool clpool = device.open(); TransferProgress progress = new TransferProgress(spec.commandLine().getErr())) {
+                StreamingPool.pool(clpool, op, x, OutputFile.opener(output), indices == null ? null : OutputFile.opener(indices),
+                        streaming.options(progress));
+                where = clpool.device() + Shares.of(clpool);
+            }
+            spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.physicalShape() + StorageOptions.describe(x)
+                    + " -> " + output + " " + x.layout().physicalShape(plan.outputShape())
+                    + (indices != null ? " and " + indices + " (int64)" : "") + ", on " + where);
         }
-        TensorFiles.write(output, result.values());
-        if (indices != null) {
-            TensorFiles.write(indices, result.indices());
-        }
-        spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.physicalShape() + StorageOptions.describe(x)
-                + " -> " + output + " " + result.values().physicalShape() + (indices != null ? " and " + indices + " (int64)" : "")
-                + ", on " + where);
         return ExitCodes.OK;
     }
 
-    /** Every --output-size in one pass, each level an array of the archives. */
+    /**
+     * Every --output-size in one pass, each level an array of the archives. The input is streamed; the levels
+     * (an output size's cells per plane each) are held whole and written at the end.
+     */
     private int pyramid() throws IOException {
         PyramidPool op = pooling.pyramid(indices != null);
-        Tensor x = input.load();
-        PoolOptions.plan(x.shape(), op, input.name());
-        List<PoolResult> levels;
-        String where;
-        try (Clpool clpool = device.open()) {
-            levels = clpool.pyramid(x, op);
-            where = clpool.device() + Shares.of(clpool);
-        }
-        Map<String, Tensor> values = new LinkedHashMap<>();
-        Map<String, Tensor> idx = new LinkedHashMap<>();
-        StringBuilder shapes = new StringBuilder();
-        for (int l = 0; l < levels.size(); l++) {
-            values.put("level" + l, levels.get(l).values());
-            if (indices != null) {
-                idx.put("level" + l, levels.get(l).indices());
+        try (InputFile x = input.open()) {
+            PyramidPlan plan = PoolOptions.plan(x.shape(), op, input.name());
+            List<HeapSink> values = new ArrayList<>();
+            List<HeapSink> idx = indices == null ? null : new ArrayList<>();
+            for (int l = 0; l < plan.levels().size(); l++) {
+                values.add(new HeapSink());
+                if (idx != null) {
+                    idx.add(new HeapSink());
+                }
             }
-            shapes.append(l == 0 ? "" : ", ").append("level").append(l).append(' ').append(levels.get(l).values().shape());
+            String where;
+            try (Clpool clpool = device.open(); TransferProgress progress = new TransferProgress(spec.commandLine().getErr())) {
+                StreamingPool.pyramid(clpool, op, x, List.copyOf(values), idx == null ? null : List.copyOf(idx),
+                        streaming.options(progress));
+                where = clpool.device() + Shares.of(clpool);
+            }
+            Map<String, Tensor> valueArrays = new LinkedHashMap<>();
+            Map<String, Tensor> indexArrays = new LinkedHashMap<>();
+            StringBuilder shapes = new StringBuilder();
+            for (int l = 0; l < values.size(); l++) {
+                valueArrays.put("level" + l, values.get(l).tensor());
+                if (idx != null) {
+                    indexArrays.put("level" + l, idx.get(l).tensor());
+                }
+                shapes.append(l == 0 ? "" : ", ").append("level").append(l).append(' ').append(plan.levels().get(l).outputShape());
+            }
+            TensorFiles.writeArchive(output, valueArrays);
+            if (indices != null) {
+                TensorFiles.writeArchive(indices, indexArrays);
+            }
+            spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.shape() + " -> " + output + " (" + shapes + ")"
+                    + (indices != null ? " and " + indices + " (int64)" : "") + ", on " + where);
         }
-        TensorFiles.writeArchive(output, values);
-        if (indices != null) {
-            TensorFiles.writeArchive(indices, idx);
-        }
-        spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.shape() + " -> " + output + " (" + shapes + ")"
-                + (indices != null ? " and " + indices + " (int64)" : "") + ", on " + where);
         return ExitCodes.OK;
     }
 

@@ -3,7 +3,6 @@ package dev.clpool.cli;
 import dev.clpool.op.PoolMode;
 import dev.clpool.op.PoolResult;
 import dev.clpool.tensor.Shape;
-import dev.clpool.tensor.Tensor;
 
 /**
  * A pooling result against a reference, PyTorch's way: averages within a tolerance, maxima bit-exact,
@@ -21,16 +20,45 @@ record PoolDiff(PoolMode mode, Shape actualShape, Shape referenceShape, ValueDif
      * Compares values, and indices when both sides have them. Each side's indices are shaped like its values.
      */
     static PoolDiff of(PoolMode mode, PoolResult actual, PoolResult reference, Tolerance tolerance) {
-        Tensor a = actual.values();
-        Tensor r = reference.values();
-        if (!a.shape().equals(r.shape())) {
-            return new PoolDiff(mode, a.shape(), r.shape(), null, null);
+        Shape a = actual.values().shape();
+        Shape r = reference.values().shape();
+        if (!a.equals(r)) {
+            return shapesDiffer(mode, a, r);
         }
-        ValueDiff values = mode == PoolMode.AVG ? ValueDiff.within(r.floats(), a.floats(), tolerance)
-                : ValueDiff.bitExact(r.floats(), a.floats());
-        IndexDiff indices = actual.hasIndices() && reference.hasIndices()
-                ? IndexDiff.of(reference.indices().int64s(), actual.indices().int64s()) : null;
-        return new PoolDiff(mode, a.shape(), r.shape(), values, indices);
+        Running running = new Running(mode, tolerance, actual.hasIndices() && reference.hasIndices());
+        running.add(actual, reference, 0);
+        return running.result(a);
+    }
+
+    /** Shapes that differ: nothing else is compared. */
+    static PoolDiff shapesDiffer(PoolMode mode, Shape actualShape, Shape referenceShape) {
+        return new PoolDiff(mode, actualShape, referenceShape, null, null);
+    }
+
+    /** The comparison of results of one shape that come a part at a time (chunks of planes), in order. */
+    static final class Running {
+        private final PoolMode mode;
+        private final ValueDiff.Running values;
+        private final IndexDiff.Running indices;
+
+        /** Averages within {@code tolerance}, maxima bit-exact; indices too when {@code withIndices}. */
+        Running(PoolMode mode, Tolerance tolerance, boolean withIndices) {
+            this.mode = mode;
+            this.values = new ValueDiff.Running(mode == PoolMode.AVG ? tolerance : null);
+            this.indices = withIndices ? new IndexDiff.Running() : null;
+        }
+
+        /** Compares the next part of both, whose first element is element {@code offset} of the whole. */
+        void add(PoolResult actual, PoolResult reference, long offset) {
+            values.add(reference.values(), actual.values(), offset);
+            if (indices != null) {
+                indices.add(reference.indices(), actual.indices(), offset);
+            }
+        }
+
+        PoolDiff result(Shape shape) {
+            return new PoolDiff(mode, shape, shape, values.result(), indices == null ? null : indices.result());
+        }
     }
 
     boolean shapesMatch() {

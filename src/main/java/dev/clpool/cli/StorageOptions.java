@@ -2,7 +2,6 @@ package dev.clpool.cli;
 
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.Layout;
-import dev.clpool.tensor.Tensor;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -32,32 +31,45 @@ final class StorageOptions {
                     + "Indices are h * W + w in either layout.")
     private Layout layout;
 
-    /** Reads the input with this dtype and layout; bad dtypes and shapes are {@link BadInputException}s. */
-    Tensor load(InputOptions input) {
-        Tensor t = input.loadAny(dtype == DType.BFLOAT16);
-        String name = "--input " + input.name();
-        if (!t.dtype().isFloatingPoint()) {
-            throw new BadInputException(name + ": dtype " + t.dtype() + " cannot be pooled; expected float16 ('<f2'), float32"
+    /**
+     * Opens the input with this dtype and layout, to be read a chunk at a time; bad dtypes and shapes are
+     * {@link BadInputException}s, found from the header before any data is read.
+     */
+    InputFile open(InputOptions input) {
+        boolean bfloat16Bits = dtype == DType.BFLOAT16;
+        InputFile f = input.openAny(Layout.CONTIGUOUS, bfloat16Bits);
+        try {
+            check(f, "--input " + input.name());
+        } catch (BadInputException e) {
+            TensorFiles.closeQuietly(f);
+            throw e;
+        }
+        if (layout == Layout.CONTIGUOUS) {
+            return f;
+        }
+        TensorFiles.closeQuietly(f);
+        return input.openAny(layout, bfloat16Bits);
+    }
+
+    private void check(InputFile f, String name) {
+        if (!f.dtype().isFloatingPoint()) {
+            throw new BadInputException(name + ": dtype " + f.dtype() + " cannot be pooled; expected float16 ('<f2'), float32"
                     + " ('<f4'), float64 ('<f8'), or bfloat16 bits ('<u2') with --dtype bfloat16");
         }
-        if (dtype != null && t.dtype() != dtype) {
-            throw new BadInputException("--dtype " + dtype + ": " + name + " holds " + t.dtype() + " ('" + descr(t.dtype())
+        if (dtype != null && f.dtype() != dtype) {
+            throw new BadInputException("--dtype " + dtype + ": " + name + " holds " + f.dtype() + " ('" + descr(f.dtype())
                     + "')" + (dtype == DType.BFLOAT16 ? ", not bfloat16 bit patterns ('<u2', '<i2' or '|V2')"
-                    : "; omit --dtype to pool it as " + t.dtype()));
+                    : "; omit --dtype to pool it as " + f.dtype()));
         }
-        if (layout == Layout.CHANNELS_LAST) {
-            if (t.shape().rank() != 4) {
-                throw new BadInputException("--layout nhwc: " + name + " must be a 4-d (N, H, W, C) array, got shape " + t.shape()
-                        + " (rank " + t.shape().rank() + ")");
-            }
-            t = t.view(Layout.CHANNELS_LAST.logicalShape(t.shape()), Layout.CHANNELS_LAST);
+        if (layout == Layout.CHANNELS_LAST && f.shape().rank() != 4) {
+            throw new BadInputException("--layout nhwc: " + name + " must be a 4-d (N, H, W, C) array, got shape " + f.shape()
+                    + " (rank " + f.shape().rank() + ")");
         }
-        return t;
     }
 
     /** {@code ""}, or {@code ", float16, nhwc"}: what differs from float32 NCHW, for messages. */
-    static String describe(Tensor t) {
-        return (t.dtype() == DType.FLOAT32 ? "" : ", " + t.dtype()) + (t.layout() == Layout.CHANNELS_LAST ? ", nhwc" : "");
+    static String describe(InputFile f) {
+        return (f.dtype() == DType.FLOAT32 ? "" : ", " + f.dtype()) + (f.layout() == Layout.CHANNELS_LAST ? ", nhwc" : "");
     }
 
     private static String descr(DType d) {

@@ -1,6 +1,8 @@
 package dev.clpool.cli;
 
+import dev.clpool.stream.NpySource;
 import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Tensor;
 import dev.clpool.io.AtomicFiles;
 import dev.clpool.npy.Npy;
@@ -25,44 +27,51 @@ final class TensorFiles {
     }
 
     /**
-     * Reads a {@code .npy} file, or the array {@code key} of a {@code .npz} archive, and checks its dtype.
+     * Opens a {@code .npy} file, or the array {@code key} of a {@code .npz} archive, to be read a chunk at a
+     * time (mapped, or inflated as it is read), and checks its dtype; its header is checked now, before anything
+     * of its data is read.
      *
      * @param option the option that named the file, for messages
      */
-    static Tensor read(Path file, String key, DType dtype, String option) {
-        Tensor t = readAny(file, key, option, false);
-        if (t.dtype() != dtype) {
-            throw new BadInputException(option + " " + name(file, key) + ": dtype " + t.dtype() + " is not supported here;"
+    static InputFile open(Path file, String key, DType dtype, String option) {
+        InputFile f = open(file, key, option, Layout.CONTIGUOUS, false);
+        if (f.dtype() != dtype) {
+            closeQuietly(f);
+            throw new BadInputException(option + " " + name(file, key) + ": dtype " + f.dtype() + " is not supported here;"
                     + " expected " + dtype + " ('" + (dtype == DType.FLOAT32 ? "<f4" : "<i8") + "')");
         }
-        return t;
+        return f;
     }
 
     /**
-     * Reads a {@code .npy} file, or the array {@code key} of a {@code .npz} archive, whatever its dtype;
-     * with {@code bfloat16Bits}, 16-bit integer arrays are read as bfloat16 bit patterns.
+     * Opens a {@code .npy} file, or the array {@code key} of a {@code .npz} archive, whatever its dtype, seen in
+     * {@code layout}; with {@code bfloat16Bits}, 16-bit integer arrays are read as bfloat16 bit patterns.
      */
-    static Tensor readAny(Path file, String key, String option, boolean bfloat16Bits) {
+    static InputFile open(Path file, String key, String option, Layout layout, boolean bfloat16Bits) {
         if (!Files.exists(file)) {
             throw new BadInputException(option + " " + file + ": no such file");
         }
         if (Files.isDirectory(file)) {
             throw new BadInputException(option + " " + file + ": is a directory, not a .npy or .npz file");
         }
-        Tensor t;
         try {
-            if (key != null) {
-                t = bfloat16Bits ? Npz.readBFloat16(file, key) : Npz.read(file, key);
-            } else if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz")) {
+            if (key == null && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz")) {
                 throw new BadInputException(option + " " + file + ": an .npz archive; name one of its arrays with --key ("
                         + listKeys(Npz.keys(file)) + ")");
-            } else {
-                t = bfloat16Bits ? Npy.readBFloat16(file) : Npy.read(file);
             }
+            return new InputFile(NpySource.open(file, key, layout, bfloat16Bits), option);
         } catch (IOException e) {
             throw new BadInputException(option + " " + ErrorReporter.describe(e), e);
         }
-        return t;
+    }
+
+    /** Closes an input being refused; a failure to close adds nothing to the refusal. */
+    static void closeQuietly(InputFile f) {
+        try {
+            f.close();
+        } catch (IOException e) {
+            // the refusal says what matters
+        }
     }
 
     /** {@code x.npy} or {@code x.npz:key}. */
@@ -94,7 +103,7 @@ final class TensorFiles {
         try {
             Npy.write(file, tensor);
         } catch (IOException e) {
-            throw new IOException("cannot write " + file + ": " + ErrorReporter.describe(e), e);
+            throw OutputFile.cannotWrite(file, e);
         }
     }
 
@@ -103,7 +112,7 @@ final class TensorFiles {
         try {
             NpzWriter.write(file, arrays);
         } catch (IOException e) {
-            throw new IOException("cannot write " + file + ": " + ErrorReporter.describe(e), e);
+            throw OutputFile.cannotWrite(file, e);
         }
     }
 
@@ -117,7 +126,7 @@ final class TensorFiles {
                 }
             });
         } catch (IOException e) {
-            throw new IOException("cannot write " + file + ": " + ErrorReporter.describe(e), e);
+            throw OutputFile.cannotWrite(file, e);
         }
     }
 }

@@ -25,22 +25,67 @@ public final class AtomicFiles {
      * left as it was.
      */
     public static void write(Path file, Content content) throws IOException {
+        try (Pending pending = create(file)) {
+            content.writeTo(pending.channel());
+            pending.commit();
+        }
+    }
+
+    /**
+     * Opens a temporary file in {@code file}'s directory to be written bit by bit, e.g. as results are
+     * produced: {@link Pending#commit()} renames it over {@code file}, and closing it without a commit deletes it.
+     */
+    public static Pending create(Path file) throws IOException {
         Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                content.writeTo(channel);
-                channel.force(true);
-            }
+            return new Pending(target, tmp, FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
+        } catch (IOException | RuntimeException | Error e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** A temporary file that becomes {@code target} on {@link #commit()}, or disappears on {@link #close()}. */
+    public static final class Pending implements AutoCloseable {
+        private final Path target;
+        private final Path tmp;
+        private final FileChannel channel;
+        private boolean committed;
+
+        private Pending(Path target, Path tmp, FileChannel channel) {
+            this.target = target;
+            this.tmp = tmp;
+            this.channel = channel;
+        }
+
+        /** Where to write the content, from its start. */
+        public FileChannel channel() {
+            return channel;
+        }
+
+        /** Forces the content to disk and renames the temporary file over the target. */
+        public void commit() throws IOException {
+            channel.force(true);
+            channel.close();
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-        } catch (IOException | RuntimeException | Error e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            committed = true;
+        }
+
+        /** Deletes the temporary file unless it was committed; the target is then as it was. */
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                try {
+                    channel.close();
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.clpool.npy;
 
 import dev.clpool.io.AtomicFiles;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -161,6 +163,33 @@ public final class Npy {
             return NpyDecoder.decode((into, offset, length) -> channel.read(ByteBuffer.wrap(into, offset, length)),
                     channel.size(), file.toString(), bfloat16Bits);
         }
+    }
+
+    /**
+     * Reads and checks the header of a {@code .npy} file, as {@link #read(Path)} and {@link #readBFloat16(Path)}
+     * do, and that the file holds exactly the data it declares, reading nothing of the data: for readers that
+     * take the data a run at a time (it starts {@link NpyHeader#headerBytes()} into the file), so an array
+     * of any size, even one larger than a Java array, can be read.
+     *
+     * @param bfloat16Bits whether 16-bit integer arrays are bfloat16 bit patterns (see {@link #readBFloat16(Path)})
+     * @throws NpyFormatException as {@link #read(Path)}, the message starting with the file's path
+     */
+    public static NpyHeader header(Path file, boolean bfloat16Bits) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return NpyDecoder.header((into, offset, length) -> channel.read(ByteBuffer.wrap(into, offset, length)),
+                    channel.size(), file.toString(), bfloat16Bits);
+        }
+    }
+
+    /**
+     * The header {@link #write(Path, Tensor)} writes before the data of an array of {@code dtype} shaped
+     * {@code shape} (in memory order): for writers that write the data a run at a time, little-endian.
+     */
+    public static byte[] encodeHeader(DType dtype, Shape shape) {
+        return NpyHeader.encode(dtype, shape);
     }
 
     /**

@@ -30,6 +30,20 @@ final class NpyDecoder {
      * are bfloat16 bit patterns. Errors start with {@code name}.
      */
     static Tensor decode(Source in, long size, String name, boolean bfloat16Bits) throws IOException {
+        NpyHeader h = header(in, size, name, bfloat16Bits);
+        long n = h.shape().elementCount();
+        if (n > Tensor.MAX_ELEMENTS) {
+            throw new NpyFormatException(name + ": shape " + h.shape() + " has " + n
+                    + " elements, more than a Java array holds (" + Tensor.MAX_ELEMENTS + ")");
+        }
+        return readData(in, h, (int) n, size != UNKNOWN_SIZE, name);
+    }
+
+    /**
+     * Reads and checks the header of the image {@code in} starts with, leaving {@code in} at the first byte
+     * of data; an image of a known {@code size} must hold exactly the data its header declares.
+     */
+    static NpyHeader header(Source in, long size, String name, boolean bfloat16Bits) throws IOException {
         NpyHeader h = readHeader(in, size, name, bfloat16Bits);
         long declared;
         try {
@@ -37,16 +51,10 @@ final class NpyDecoder {
         } catch (ArithmeticException e) {
             throw new NpyFormatException(name + ": the header's shape " + h.shape() + " declares more bytes than a file can hold");
         }
-        boolean sized = size != UNKNOWN_SIZE;
-        if (sized && declared != size - h.headerBytes()) {
+        if (size != UNKNOWN_SIZE && declared != size - h.headerBytes()) {
             throw dataMismatch(h, declared, size - h.headerBytes(), name);
         }
-        long n = h.shape().elementCount();
-        if (n > Tensor.MAX_ELEMENTS) {
-            throw new NpyFormatException(name + ": shape " + h.shape() + " has " + n
-                    + " elements, more than a Java array holds (" + Tensor.MAX_ELEMENTS + ")");
-        }
-        return readData(in, h, (int) n, sized, name);
+        return h;
     }
 
     private static NpyHeader readHeader(Source in, long size, String name, boolean bfloat16Bits) throws IOException {

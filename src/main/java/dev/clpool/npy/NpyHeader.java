@@ -12,20 +12,22 @@ import java.util.regex.Pattern;
 /**
  * The header of a NumPy {@code .npy} file (format versions 1.0 to 3.0): dtype, byte order and shape.
  * Parsing checks everything a reader relies on, so that nothing is allocated from a header that lies.
+ * {@link Npy#header} and {@link Npz#member} return it for readers that take the data a run
+ * at a time, e.g. from a memory-mapped file: the data starts {@code headerBytes} into the image.
  *
  * @param dtype the element type
  * @param order the byte order of the data
  * @param shape the array's shape
  * @param headerBytes bytes before the data: magic, version, length field and the header text
  */
-record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
+public record NpyHeader(DType dtype, ByteOrder order, Shape shape, long headerBytes) {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     /** Bytes of data that the header declares. */
-    long dataBytes() {
+    public long dataBytes() {
         return Math.multiplyExact(shape.elementCount(), dtype.byteSize());
     }
 

@@ -43,21 +43,45 @@ public final class Npz {
 
     private static Tensor read(Path file, String key, boolean bfloat16Bits) throws IOException {
         try (ZipFile zip = open(file)) {
-            String name = key.endsWith(".npy") ? key : key + ".npy";
-            ZipEntry entry = zip.getEntry(name);
-            if (entry == null) {
-                List<String> keys = keys(zip);
-                String listed = keys.isEmpty() ? "none"
-                        : String.join(", ", keys.subList(0, Math.min(20, keys.size()))) + (keys.size() > 20 ? ", ..." : "");
-                throw new NpyFormatException(file + ": no array '" + key + "' in the archive; it has " + listed);
-            }
-            if (entry.getSize() < 0) {
-                throw new NpyFormatException(file + ": entry " + name + " does not record its size");
-            }
+            ZipEntry entry = entry(zip, file, key);
             try (InputStream in = zip.getInputStream(entry)) {
                 return NpyDecoder.decode(in::read, entry.getSize(), file + ":" + key, bfloat16Bits);
             }
         }
+    }
+
+    /**
+     * The array {@code key} of an archive with its header read and checked, its data not, as {@link #read}
+     * checks it: for readers that take the data a run at a time, whatever its size. Close it to close the
+     * archive.
+     *
+     * @param bfloat16Bits whether 16-bit integer arrays are bfloat16 bit patterns (see {@link Npy#readBFloat16})
+     * @throws NpyFormatException as {@link #read(Path, String)}, naming the file (and the key)
+     */
+    public static NpzMember member(Path file, String key, boolean bfloat16Bits) throws IOException {
+        ZipFile zip = open(file);
+        try {
+            return NpzMember.of(zip, file, entry(zip, file, key), file + ":" + key, bfloat16Bits);
+        } catch (IOException | RuntimeException e) {
+            zip.close();
+            throw e;
+        }
+    }
+
+    /** The entry of {@code key}, which must record its size. */
+    private static ZipEntry entry(ZipFile zip, Path file, String key) throws NpyFormatException {
+        String name = key.endsWith(".npy") ? key : key + ".npy";
+        ZipEntry entry = zip.getEntry(name);
+        if (entry == null) {
+            List<String> keys = keys(zip);
+            String listed = keys.isEmpty() ? "none"
+                    : String.join(", ", keys.subList(0, Math.min(20, keys.size()))) + (keys.size() > 20 ? ", ..." : "");
+            throw new NpyFormatException(file + ": no array '" + key + "' in the archive; it has " + listed);
+        }
+        if (entry.getSize() < 0) {
+            throw new NpyFormatException(file + ": entry " + name + " does not record its size");
+        }
+        return entry;
     }
 
     private static ZipFile open(Path file) throws IOException {

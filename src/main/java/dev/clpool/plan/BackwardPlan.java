@@ -3,6 +3,7 @@ package dev.clpool.plan;
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.PoolMode;
 import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import java.util.Objects;
 
 /**
@@ -32,6 +33,9 @@ import java.util.Objects;
  * @param width the output cells covering each input position along W
  */
 public record BackwardPlan(PoolPlan forward, AxisBins depth, AxisBins height, AxisBins width) {
+    /** Indices read and checked at a time. */
+    private static final int CHECKED_AT_ONCE = 1 << 16;
+
 
     public BackwardPlan {
         Objects.requireNonNull(forward, "forward");
@@ -94,14 +98,15 @@ public record BackwardPlan(PoolPlan forward, AxisBins depth, AxisBins height, Ax
     }
 
     /**
-     * Checks max indices ({@code indices}, C order, shaped as the output) before any device work: each
-     * must lie in the bin of its output cell, as every index a max pooling returns does. A gather finds
+     * Checks max indices ({@code indices}, int64, C order, shaped as the output; any storage) before any device
+     * work: each must lie in the bin of its output cell, as every index a max pooling returns does. A gather finds
      * an input cell's gradient only among the output cells whose bins contain it, so an index elsewhere
      * would be lost where PyTorch's scatter would add it: refused instead.
      *
+     * @param firstElement where {@code indices} starts in the whole tensor it is a part of (whole planes), for the message
      * @throws IllegalArgumentException naming the first index outside its bin
      */
-    public void checkIndices(long[] indices) {
+    public void checkIndices(Tensor indices, long firstElement) {
         if (forward.op().mode() != PoolMode.MAX) {
             throw new IllegalStateException("only max pooling has indices");
         }
@@ -114,21 +119,28 @@ public record BackwardPlan(PoolPlan forward, AxisBins depth, AxisBins height, Ax
         long oh = h.outputSize();
         long ow = w.outputSize();
         long[][] tables = {d.starts(), d.ends(), h.starts(), h.ends(), w.starts(), w.ends()};
-        for (int k = 0; k < indices.length; k++) {
-            long o = k % outPlane;
-            long cw = o % ow;
-            long ch = o / ow % oh;
-            long cd = o / ow / oh;
-            long i = indices[k];
-            long id = i / (ih * iw);
-            long rest = i % (ih * iw);
-            boolean inside = i >= 0 && i < forward.inputPlaneSize()
-                    && id >= tables[0][(int) cd] && id < tables[1][(int) cd]
-                    && rest / iw >= tables[2][(int) ch] && rest / iw < tables[3][(int) ch]
-                    && rest % iw >= tables[4][(int) cw] && rest % iw < tables[5][(int) cw];
-            if (!inside) {
-                throw new IllegalArgumentException("indices: element " + k + " is " + i + ", outside the bin of its output cell ("
-                        + describeBin(tables, cd, ch, cw, ih, iw) + "); max indices must be those of this pooling's forward pass");
+        long[] block = new long[(int) Math.min(indices.elementCount(), CHECKED_AT_ONCE)];
+        for (long at = 0; at < indices.elementCount(); at += block.length) {
+            int n = (int) Math.min(block.length, indices.elementCount() - at);
+            indices.readLongs(at, block, 0, n);
+            for (int j = 0; j < n; j++) {
+                long k = at + j;
+                long o = k % outPlane;
+                long cw = o % ow;
+                long ch = o / ow % oh;
+                long cd = o / ow / oh;
+                long i = block[j];
+                long id = i / (ih * iw);
+                long rest = i % (ih * iw);
+                boolean inside = i >= 0 && i < forward.inputPlaneSize()
+                        && id >= tables[0][(int) cd] && id < tables[1][(int) cd]
+                        && rest / iw >= tables[2][(int) ch] && rest / iw < tables[3][(int) ch]
+                        && rest % iw >= tables[4][(int) cw] && rest % iw < tables[5][(int) cw];
+                if (!inside) {
+                    throw new IllegalArgumentException("indices: element " + (firstElement + k) + " is " + i + ", outside the bin"
+                            + " of its output cell (" + describeBin(tables, cd, ch, cw, ih, iw) + "); max indices must be those of"
+                            + " this pooling's forward pass");
+                }
             }
         }
     }

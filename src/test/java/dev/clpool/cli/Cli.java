@@ -22,6 +22,11 @@ import picocli.CommandLine.IFactory;
 
 /** Runs the command line in this JVM or as a separate {@code java} process, and captures what it prints. */
 final class Cli {
+    /** The longest a child process may run. */
+    private static final long TIMEOUT_SECONDS = 120;
+    /** The longest a child given JVM options may run: the big-file tests' pooling of 3 GB. */
+    private static final long BIG_TIMEOUT_SECONDS = 900;
+
     private Cli() {
     }
 
@@ -83,18 +88,32 @@ final class Cli {
         return exec(command, Map.of());
     }
 
+    /** {@code java JVM_OPTIONS -jar jar args}, e.g. with {@code -Xmx64m}. */
+    static Result jar(Path jar, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return exec(command, Map.of(), BIG_TIMEOUT_SECONDS);
+    }
+
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static Result exec(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        return exec(command, env, TIMEOUT_SECONDS);
+    }
+
+    private static Result exec(List<String> command, Map<String, String> env, long timeoutSeconds)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("clpool-out", ".txt");
         Path err = Files.createTempFile("clpool-err", ".txt");
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("timed out: " + command);
             }
