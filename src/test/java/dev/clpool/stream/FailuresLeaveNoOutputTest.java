@@ -16,6 +16,7 @@ import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
 import dev.clpool.spi.Backend;
+import dev.clpool.spi.DeviceShare;
 import dev.clpool.spi.TransferRates;
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.DeviceTensor;
@@ -199,6 +200,11 @@ class FailuresLeaveNoOutputTest {
         @Override
         public boolean isOpenCl() {
             return false;
+        }
+
+        @Override
+        public List<DeviceShare> shares() {
+            return List.of();
         }
 
         @Override
