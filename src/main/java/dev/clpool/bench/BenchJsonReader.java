@@ -118,7 +118,8 @@ public final class BenchJsonReader {
                 number(f, "end_to_end_ms_median", index), number(f, "gbps", index), number(f, "copy_gbps", index),
                 number(f, "max_abs_diff", index), (int) number(f, "runs", index),
                 f.containsKey("dtype") ? text(f, "dtype", index) : "float32",
-                f.containsKey("layout") ? text(f, "layout", index) : "nchw");
+                f.containsKey("layout") ? text(f, "layout", index) : "nchw",
+                f.containsKey("host") ? text(f, "host", index) : "heap");
     }
 
     private static String text(Map<String, Object> fields, String name, int index) {

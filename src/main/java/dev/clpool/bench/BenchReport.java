@@ -10,11 +10,11 @@ public final class BenchReport {
 
     /** A fixed-width table for the terminal. */
     public static String table(List<BenchResult> results) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-22s %-4s %-8s %-6s %-13s %10s %10s %9s %7s %10s  %s%n",
-                "input -> output", "mode", "dtype", "layout", "kernel", "kernel ms", "e2e ms", "GB/s", "copy%", "max diff", "device"));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-22s %-4s %-8s %-6s %-6s %-13s %10s %10s %9s %7s %10s  %s%n",
+                "input -> output", "mode", "dtype", "layout", "host", "kernel", "kernel ms", "e2e ms", "GB/s", "copy%", "max diff", "device"));
         for (BenchResult r : results) {
-            b.append(String.format(Locale.ROOT, "%-22s %-4s %-8s %-6s %-13s %10.4f %10.3f %9.1f %6.0f%% %10.2g  %s%n",
-                    r.shape() + "->" + r.outputSize(), r.mode(), r.dtype(), r.layout(), r.kernel(), r.kernelMsMedian(),
+            b.append(String.format(Locale.ROOT, "%-22s %-4s %-8s %-6s %-6s %-13s %10.4f %10.3f %9.1f %6.0f%% %10.2g  %s%n",
+                    r.shape() + "->" + r.outputSize(), r.mode(), r.dtype(), r.layout(), r.host(), r.kernel(), r.kernelMsMedian(),
                     r.endToEndMsMedian(), r.gbps(), 100 * r.fractionOfCopy(), r.maxAbsDiff(), r.device()));
         }
         return b.toString();
@@ -24,20 +24,20 @@ public final class BenchReport {
     public static String markdown(List<BenchResult> results, String machine) {
         StringBuilder b = new StringBuilder("Measured on ").append(machine).append(", median of ")
                 .append(results.isEmpty() ? 0 : results.get(0).runs()).append(" runs after a warm-up.\n\n")
-                .append("| input → output | mode | dtype | layout | device | kernel | kernel ms | end-to-end ms | GB/s"
+                .append("| input → output | mode | dtype | layout | host | device | kernel | kernel ms | end-to-end ms | GB/s"
                         + " | % of copy bandwidth | max diff vs Java |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (BenchResult r : results) {
-            b.append(String.format(Locale.ROOT, "| %s → %s | %s | %s | %s | %s | %s | %.4f | %.3f | %.1f | %.0f%% of %.0f | %.2g |%n",
-                    r.shape(), r.outputSize(), r.mode(), r.dtype(), r.layout(), r.device(), r.kernel(), r.kernelMsMedian(),
+            b.append(String.format(Locale.ROOT, "| %s → %s | %s | %s | %s | %s | %s | %s | %.4f | %.3f | %.1f | %.0f%% of %.0f | %.2g |%n",
+                    r.shape(), r.outputSize(), r.mode(), r.dtype(), r.layout(), r.host(), r.device(), r.kernel(), r.kernelMsMedian(),
                     r.endToEndMsMedian(), r.gbps(), 100 * r.fractionOfCopy(), r.copyGbps(), r.maxAbsDiff()));
         }
         return b.toString();
     }
 
     /**
-     * A JSON array of records, one per result, with the fields of {@link BenchResult}; {@code dtype} and
-     * {@code layout} come last, after the fields of float32-only versions, which are unchanged.
+     * A JSON array of records, one per result, with the fields of {@link BenchResult}; {@code dtype},
+     * {@code layout} and {@code host} come last, after the fields of earlier versions, which are unchanged.
      */
     public static String json(List<BenchResult> results) {
         StringBuilder b = new StringBuilder("[\n");
@@ -57,6 +57,7 @@ public final class BenchReport {
                     .append(", \"runs\": ").append(r.runs())
                     .append(", \"dtype\": ").append(quote(r.dtype()))
                     .append(", \"layout\": ").append(quote(r.layout()))
+                    .append(", \"host\": ").append(quote(r.host()))
                     .append(i + 1 < results.size() ? "},\n" : "}\n");
         }
         return b.append("]\n").toString();

@@ -16,10 +16,20 @@ package dev.clpool.bench;
  * @param runs how many timed runs each median is over
  * @param dtype the input's and values' element type, e.g. {@code float32} or {@code float16}
  * @param layout the input's layout: {@code nchw} or {@code nhwc} (channels last)
+ * @param host where the host tensors of the end-to-end runs live: {@code heap} (Java arrays) or
+ *     {@code direct} (page-aligned direct memory, which a device sharing host memory uses in place)
  */
 public record BenchResult(String shape, String outputSize, String mode, String device, String kernel,
                           double kernelMsMedian, double endToEndMsMedian, double gbps, double copyGbps,
-                          double maxAbsDiff, int runs, String dtype, String layout) {
+                          double maxAbsDiff, int runs, String dtype, String layout, String host) {
+
+    /** A result from Java arrays, as every result was before {@code host}. */
+    public BenchResult(String shape, String outputSize, String mode, String device, String kernel,
+                       double kernelMsMedian, double endToEndMsMedian, double gbps, double copyGbps,
+                       double maxAbsDiff, int runs, String dtype, String layout) {
+        this(shape, outputSize, mode, device, kernel, kernelMsMedian, endToEndMsMedian, gbps, copyGbps, maxAbsDiff, runs,
+                dtype, layout, "heap");
+    }
 
     /** A float32 NCHW result, as every result was before storage types and layouts. */
     public BenchResult(String shape, String outputSize, String mode, String device, String kernel,
@@ -29,9 +39,10 @@ public record BenchResult(String shape, String outputSize, String mode, String d
                 "float32", "nchw");
     }
 
-    /** {@code ""} for float32 NCHW, else e.g. {@code " float16 nhwc"}: what the table adds to the mode. */
+    /** {@code ""} for float32 NCHW on the heap, else e.g. {@code " float16 nhwc direct"}: what the table adds to the mode. */
     public String storageSuffix() {
-        return (dtype.equals("float32") ? "" : " " + dtype) + (layout.equals("nchw") ? "" : " " + layout);
+        return (dtype.equals("float32") ? "" : " " + dtype) + (layout.equals("nchw") ? "" : " " + layout)
+                + (host.equals("heap") ? "" : " " + host);
     }
 
     /** The kernel's bandwidth as a fraction of the device's copy bandwidth. */

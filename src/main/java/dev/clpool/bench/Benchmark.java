@@ -13,6 +13,7 @@ import dev.clpool.plan.PoolPlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -42,15 +43,43 @@ public final class Benchmark {
         return run(cases, modes, List.of(DType.FLOAT32), List.of(Layout.CONTIGUOUS), devices, reference, runs, progress);
     }
 
+    /** {@link #run(List, List, List, List, List, List, Clpool, int, Consumer)} from Java arrays. */
+    public static List<BenchResult> run(List<BenchCase> cases, List<PoolMode> modes, List<DType> dtypes, List<Layout> layouts,
+                                        List<Clpool> devices, Clpool reference, int runs, Consumer<Step> progress) {
+        return run(cases, modes, dtypes, layouts, List.of(Host.HEAP), devices, reference, runs, progress);
+    }
+
+    /** Where the host tensors of the end-to-end runs live. */
+    public enum Host {
+        /** Java arrays: a device that shares host memory copies them once each way. */
+        HEAP,
+        /** Page-aligned direct memory: a device that shares host memory computes in it, no copy. */
+        DIRECT;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** {@code heap} or {@code direct}. */
+        public static Host parse(String text) {
+            return switch (text.strip().toLowerCase(Locale.ROOT)) {
+                case "heap" -> HEAP;
+                case "direct" -> DIRECT;
+                default -> throw new IllegalArgumentException("expected heap or direct, got '" + text + "'");
+            };
+        }
+    }
+
     /**
-     * Runs every case in every mode, storage type and layout on every device: the same N(0, 1) data,
-     * rounded to each dtype, laid out in each layout.
+     * Runs every case in every mode, storage type, layout and host memory on every device: the same N(0, 1)
+     * data, rounded to each dtype, laid out in each layout, in each kind of host memory.
      *
      * @param reference the Java path, whose results every device's are compared with
      */
     public static List<BenchResult> run(List<BenchCase> cases, List<PoolMode> modes, List<DType> dtypes, List<Layout> layouts,
-                                        List<Clpool> devices, Clpool reference, int runs, Consumer<Step> progress) {
-        int total = cases.size() * modes.size() * dtypes.size() * layouts.size() * devices.size() + devices.size();
+                                        List<Host> hosts, List<Clpool> devices, Clpool reference, int runs,
+                                        Consumer<Step> progress) {
+        int total = cases.size() * modes.size() * dtypes.size() * layouts.size() * hosts.size() * devices.size() + devices.size();
         int done = 0;
         double[] copyGbps = new double[devices.size()];
         for (int d = 0; d < devices.size(); d++) {
@@ -63,17 +92,21 @@ public final class Benchmark {
             for (DType dtype : dtypes) {
                 Tensor typed = dtype == DType.FLOAT32 ? normal : normal.to(dtype);
                 for (Layout layout : layouts) {
-                    Tensor input = layout == Layout.CONTIGUOUS ? typed : typed.toLayout(layout);
-                    String storage = (dtype == DType.FLOAT32 ? "" : " " + dtype) + (layout == Layout.CONTIGUOUS ? "" : " " + label(layout));
-                    for (PoolMode mode : modes) {
-                        AdaptivePool op = mode == PoolMode.AVG ? AdaptivePool.avg2d(c.outputSize())
-                                : AdaptivePool.max2d(c.outputSize(), true);
-                        PoolResult expected = reference.pool(input, op);
-                        for (int d = 0; d < devices.size(); d++) {
-                            Clpool device = devices.get(d);
-                            progress.accept(new Step(done++, total, c.label() + " " + mode.label() + storage + " on " + device.device()));
-                            if (runs(device, input, op)) {
-                                results.add(measure(c, op, input, expected, device, copyGbps[d], runs));
+                    Tensor laid = layout == Layout.CONTIGUOUS ? typed : typed.toLayout(layout);
+                    for (Host host : hosts) {
+                        Tensor input = host == Host.DIRECT ? laid.toDirect() : laid;
+                        String storage = (dtype == DType.FLOAT32 ? "" : " " + dtype) + (layout == Layout.CONTIGUOUS ? "" : " " + label(layout))
+                                + (host == Host.HEAP ? "" : " " + host.label());
+                        for (PoolMode mode : modes) {
+                            AdaptivePool op = mode == PoolMode.AVG ? AdaptivePool.avg2d(c.outputSize())
+                                    : AdaptivePool.max2d(c.outputSize(), true);
+                            PoolResult expected = reference.pool(laid, op);
+                            for (int d = 0; d < devices.size(); d++) {
+                                Clpool device = devices.get(d);
+                                progress.accept(new Step(done++, total, c.label() + " " + mode.label() + storage + " on " + device.device()));
+                                if (runs(device, input, op)) {
+                                    results.add(measure(c, op, input, host, expected, device, copyGbps[d], runs));
+                                }
                             }
                         }
                     }
@@ -97,8 +130,8 @@ public final class Benchmark {
         }
     }
 
-    private static BenchResult measure(BenchCase c, AdaptivePool op, Tensor input, PoolResult expected, Clpool device,
-                                       double copyGbps, int runs) {
+    private static BenchResult measure(BenchCase c, AdaptivePool op, Tensor input, Host host, PoolResult expected,
+                                       Clpool device, double copyGbps, int runs) {
         double diff = difference(expected, device.pool(input, op));
         double[] kernelMs = new double[runs];
         double[] endToEndMs = new double[runs];
@@ -126,7 +159,7 @@ public final class Benchmark {
         String kernelName = device.kernelFor(input, op);
         return new BenchResult(BenchCase.shapeText(c.input()), c.outputText().replace('×', 'x'), op.mode().label(),
                 device.device(), kernelName, kernel, median(endToEndMs), bytes / (kernel * 1e6), copyGbps, diff, runs,
-                input.dtype().toString(), label(input.layout()));
+                input.dtype().toString(), label(input.layout()), host.label());
     }
 
     /** {@code nchw} or {@code nhwc}, as the command line and the reports name layouts. */

@@ -103,6 +103,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Layouts to time, comma-separated: nchw, nhwc (channels last). Default: ${DEFAULT-VALUE}.")
     private String layouts;
 
+    @Option(names = "--host", paramLabel = "HOSTS", defaultValue = "heap",
+            description = "Where the host tensors of the end-to-end runs live, comma-separated: heap (Java arrays) or direct "
+                    + "(page-aligned direct memory, used in place by a device that shares host memory: no copy). JSON field "
+                    + "host. Default: ${DEFAULT-VALUE}.")
+    private String hosts;
+
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
             description = "auto, cpu (the Java path), opencl, P:D, part of a device name, gpus, several OpenCL devices "
                     + "separated by commas (0:0,0:1: they share the end-to-end runs; kernel times are the first device's), or "
@@ -158,6 +164,7 @@ final class BenchCommand implements Callable<Integer> {
             return d;
         });
         List<Layout> layoutList = list("--layout", layouts, Layout::parse);
+        List<Benchmark.Host> hostList = list("--host", hosts, Benchmark.Host::parse);
         OpenClOptions options;
         try {
             options = OpenClOptions.defaults().withKernel(kernel);
@@ -182,7 +189,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " on " + String.join(", ", devices.stream().map(Clpool::device).toList()) + ", median of " + runs + " runs");
             out.flush();
             ProgressBar progress = ProgressBar.ofSteps(spec.commandLine().getErr());
-            List<BenchResult> results = Benchmark.run(selected, modes, types, layoutList, devices, java, runs,
+            List<BenchResult> results = Benchmark.run(selected, modes, types, layoutList, hostList, devices, java, runs,
                     step -> show(progress, step));
             progress.clear();
             out.print(BenchReport.table(results));

@@ -39,15 +39,11 @@ final class BackwardKernels {
             public void run(Chunks.Chunk c) {
                 long p0 = c.first();
                 long n = c.count();
-                try (BufferPool.Lease g = s.buffers.acquire(n * outPlane * Float.BYTES);
-                     BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(n * outPlane * Long.BYTES);
-                     BufferPool.Lease gin = s.buffers.acquire(n * inPlane * Float.BYTES)) {
-                    s.transfers.write(g.buffer, 0, HostRegion.of(gradOutput, p0 * outPlane, n * outPlane));
-                    if (idx != null) {
-                        s.transfers.write(idx.buffer, 0, HostRegion.of(indices, p0 * outPlane, n * outPlane));
-                    }
-                    launch(s, plan, n, g.buffer, bins, cover, idx == null ? null : idx.buffer, gin.buffer);
-                    s.transfers.read(gin.buffer, 0, HostRegion.of(gradInput, p0 * inPlane, n * inPlane));
+                try (HostChunk g = HostChunk.input(s, gradOutput, p0 * outPlane, n * outPlane);
+                     HostChunk idx = indices == null ? null : HostChunk.input(s, indices, p0 * outPlane, n * outPlane);
+                     HostChunk gin = HostChunk.output(s, gradInput, p0 * inPlane, n * inPlane)) {
+                    launch(s, plan, n, g.buffer(), bins, cover, idx == null ? null : idx.buffer(), gin.buffer());
+                    gin.drain();
                 }
             }
 

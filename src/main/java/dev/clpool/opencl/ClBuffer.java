@@ -30,6 +30,11 @@ final class ClBuffer extends ClResource {
         return create(context, flags | CL.CL_MEM_COPY_HOST_PTR, bytes, host, name);
     }
 
+    /** A buffer over host memory that must outlive it ({@code CL_MEM_USE_HOST_PTR}): on a device sharing host memory, no copy. */
+    static ClBuffer over(ClContext context, long flags, Pointer host, long bytes, String name) {
+        return create(context, flags | CL.CL_MEM_USE_HOST_PTR, bytes, host, name);
+    }
+
     private static ClBuffer create(ClContext context, long flags, long bytes, Pointer host, String name) {
         cl_mem m = Cl.create("clCreateBuffer", "clCreateBuffer(" + name + ", " + bytes + " bytes)",
                 err -> CL.clCreateBuffer(context.handle, flags, bytes, host, err));

@@ -159,15 +159,14 @@ public final class OpenClBackend implements Backend {
                 return new ChunkLoop.Runner() {
                     @Override
                     public void run(Chunks.Chunk c) {
-                        try (BufferPool.Lease in = s.buffers.acquire(c.count() * inUnit * elementBytes);
-                             BufferPool.Lease out = s.buffers.acquire(c.count() * outUnit * elementBytes);
-                             BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(c.count() * outUnit * Long.BYTES)) {
-                            s.transfers.write(in.buffer, 0, HostRegion.of(input, c.first() * inUnit, c.count() * inUnit));
+                        try (HostChunk in = HostChunk.input(s, input, c.first() * inUnit, c.count() * inUnit);
+                             HostChunk out = HostChunk.output(s, values, c.first() * outUnit, c.count() * outUnit);
+                             HostChunk idx = indices == null ? null : HostChunk.output(s, indices, c.first() * outUnit, c.count() * outUnit)) {
                             PoolQuery q = PoolKernels.query(s, plan, dtype, input.layout(), c.count() * unitPlanes);
-                            PoolKernels.run(s, q, options.kernel(), in.buffer, bins, out.buffer, idx == null ? null : idx.buffer);
-                            s.transfers.read(out.buffer, 0, HostRegion.of(values, c.first() * outUnit, c.count() * outUnit));
+                            PoolKernels.run(s, q, options.kernel(), in.buffer(), bins, out.buffer(), idx == null ? null : idx.buffer());
+                            out.drain();
                             if (idx != null) {
-                                s.transfers.read(idx.buffer, 0, HostRegion.of(indices, c.first() * outUnit, c.count() * outUnit));
+                                idx.drain();
                             }
                         }
                     }

@@ -130,12 +130,11 @@ final class PyramidKernels {
         return new ChunkLoop.Runner() {
             @Override
             public void run(Chunks.Chunk c) {
-                try (BufferPool.Lease in = s.buffers.acquire(c.count() * inPlane * Float.BYTES)) {
-                    s.transfers.write(in.buffer, 0, HostRegion.of(input, c.first() * inPlane, c.count() * inPlane));
+                try (HostChunk in = HostChunk.input(s, input, c.first() * inPlane, c.count() * inPlane)) {
                     if (method == Method.LEVELS) {
-                        levelByLevel(s, plan, live, c, in.buffer, values, indices, forced);
+                        levelByLevel(s, plan, live, c, in.buffer(), values, indices, forced);
                     } else {
-                        onePass(s, method, plan, live, c, in.buffer, values, indices);
+                        onePass(s, method, plan, live, c, in.buffer(), values, indices);
                     }
                 }
             }

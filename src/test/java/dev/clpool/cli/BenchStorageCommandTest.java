@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.clpool.bench.BenchReport;
 import dev.clpool.bench.BenchResult;
+import dev.clpool.testing.TestDevices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,25 @@ class BenchStorageCommandTest {
     }
 
     @Test
+    void hostDirectTimesDirectMemoryOnEveryDeviceWithTheJsonFieldHost() throws IOException {
+        TestDevices.openCl();
+        Path json = dir.resolve("h.json");
+        Cli.Result r = Cli.run("bench", "--shape", "2,8,6,6", "--output-size", "3", "--runs", "1", "--device", "all",
+                "--host", "heap,direct", "--mode", "max", "--json", json.toString()).succeeds();
+        assertTrue(r.out().contains(" direct "), r.out());
+        JsonArray rows = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
+        Set<String> seen = new HashSet<>();
+        for (JsonElement e : rows) {
+            JsonObject o = e.getAsJsonObject();
+            seen.add(o.get("host").getAsString() + (o.get("device").getAsString().startsWith("OpenCL") ? "/opencl" : "/java"));
+            assertEquals(0.0, o.get("max_abs_diff").getAsDouble(), o.toString());
+        }
+        assertTrue(seen.containsAll(Set.of("heap/opencl", "direct/opencl", "heap/java", "direct/java")), seen.toString());
+        Cli.run("bench", "--shape", "1,1,4,4", "--output-size", "2", "--host", "pinned", "--device", "cpu")
+                .failsWithOneLine(ExitCodes.BAD_INPUT, "--host", "'pinned'");
+    }
+
+    @Test
     void theOldConstructorMeansFloat32Nchw() {
         BenchResult r = new BenchResult("[1,2,3,4]", "2x2", "avg", "Java", "java", 1, 2, 3, 4, 0, 5);
         assertEquals("float32", r.dtype());
@@ -61,6 +81,7 @@ class BenchStorageCommandTest {
         String json = BenchReport.json(List.of(r));
         JsonObject o = JsonParser.parseString(json).getAsJsonArray().get(0).getAsJsonObject();
         assertEquals("float32", o.get("dtype").getAsString());
+        assertEquals("heap", o.get("host").getAsString());
         assertEquals(5, o.get("runs").getAsInt());
     }
 
