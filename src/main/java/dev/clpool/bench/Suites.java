@@ -25,11 +25,24 @@ public final class Suites {
                 c(7, 64, 64, 224, 224), c(1, 256, 2048, 14, 14), c(6, 32, 512, 64, 64), c(7, 256, 512, 7, 7));
     }
 
+    /**
+     * Shapes no kernel or loop was tuned on, kept apart to check that speed holds off the suites: global
+     * pooling of small and large planes, small planes to small outputs, non-divisible and overlapping bins,
+     * upsampling, large planes, batch 1 and a large batch.
+     */
+    public static List<BenchCase> untuned() {
+        return List.of(
+                c(1, 32, 1024, 7, 7), c(1, 8, 256, 56, 56), c(2, 128, 64, 8, 8), c(5, 16, 384, 17, 17),
+                c(6, 4, 96, 35, 35), c(9, 64, 32, 5, 5), c(7, 2, 32, 300, 300), c(3, 1, 512, 38, 38),
+                c(4, 256, 128, 14, 14));
+    }
+
     public static List<BenchCase> named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "cpu" -> cpu();
             case "gpu" -> gpu();
-            default -> throw new IllegalArgumentException("suite: expected cpu or gpu, got '" + name + "'");
+            case "untuned" -> untuned();
+            default -> throw new IllegalArgumentException("suite: expected cpu, gpu or untuned, got '" + name + "'");
         };
     }
 

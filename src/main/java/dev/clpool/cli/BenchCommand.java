@@ -66,7 +66,8 @@ final class BenchCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     static final class Cases {
-        @Option(names = "--suite", paramLabel = "cpu|gpu", description = "A suite of shapes: cpu or gpu (default: cpu).")
+        @Option(names = "--suite", paramLabel = "cpu|gpu|untuned", description = "A suite of shapes: cpu, gpu, or untuned "
+                + "(shapes no kernel was tuned on; default: cpu).")
         String suite;
 
         @ArgGroup(exclusive = false)

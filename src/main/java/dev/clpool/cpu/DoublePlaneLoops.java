@@ -22,6 +22,11 @@ final class DoublePlaneLoops implements Loops<double[]> {
     }
 
     @Override
+    public String name() {
+        return (avg ? "avg" : "max") + "-float64";
+    }
+
+    @Override
     public void run(double[] in, double[] out, long[] indices, int p, int last) {
         for (; p < last; p++) {
             int base = p * inPlane;

@@ -36,6 +36,15 @@ public final class JavaBackend implements Backend {
         return false;
     }
 
+    /**
+     * Every loop variant of float32 planar pooling, as {@code kernelFor} and the DEBUG launch lines name them
+     * (float64 adds {@code avg-float64} and {@code max-float64}; channels last prefixes
+     * {@code channels-last-blocks/}).
+     */
+    public static List<String> poolLoopNames() {
+        return PlaneLoops.VARIANTS;
+    }
+
     @Override
     public String kernelFor(PoolPlan plan, DType dtype, Layout layout) {
         return JavaPool.loopName(plan, dtype, layout);
@@ -53,8 +62,7 @@ public final class JavaBackend implements Backend {
 
     @Override
     public void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices) {
-        logLaunch(JavaPool.loopName(plan, input.dtype(), input.layout()), plan.planes(), plan.inputPlaneSize());
-        JavaPool.pool(plan, input, values, indices);
+        JavaPool.pool(plan, input, values, indices, description);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.clpool.cpu;
 
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.Runs;
+import dev.clpool.spi.Launches;
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Tensor;
@@ -26,17 +27,21 @@ final class JavaPool {
 
     /** The Java loop that pools {@code plan} for an input in {@code layout}, as the DEBUG launch lines name it. */
     static String loopName(PoolPlan plan, DType dtype, Layout layout) {
-        String planes = dtype == DType.FLOAT64 ? plan.op().mode().label() + "-float64"
-                : plan.isIdentity() ? "copy" : plan.op().mode().label() + "-planes" + PlaneLoops.SIDE;
-        return layout == Layout.CHANNELS_LAST ? "channels-last-blocks/" + planes : planes;
+        String planes = dtype == DType.FLOAT64 ? plan.op().mode().label() + "-float64" : PlaneLoops.variant(plan);
+        return withLayout(planes, layout);
     }
 
-    static void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices) {
+    private static String withLayout(String loops, Layout layout) {
+        return layout == Layout.CHANNELS_LAST ? "channels-last-blocks/" + loops : loops;
+    }
+
+    /** Pools on every core, logging the launch of the loops that run under their own name, on {@code device}. */
+    static void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices, String device) {
         Precision<?> precision = Precision.of(input.dtype());
         if (input.layout() == Layout.CHANNELS_LAST) {
-            channelsLast(precision, plan, input, values, indices);
+            channelsLast(precision, plan, input, values, indices, device);
         } else {
-            planar(precision, plan, input, values, indices);
+            planar(precision, plan, input, values, indices, device);
         }
     }
 
@@ -47,7 +52,7 @@ final class JavaPool {
         return block > PlaneLoops.SIDE ? block / PlaneLoops.SIDE * PlaneLoops.SIDE : block;
     }
 
-    private static <A> void planar(Precision<A> p, PoolPlan plan, Tensor in, Tensor out, Tensor idx) {
+    private static <A> void planar(Precision<A> p, PoolPlan plan, Tensor in, Tensor out, Tensor idx, String device) {
         Loops<A> loops = p.loops(plan);
         int inPlane = Math.toIntExact(plan.inputPlaneSize());
         int outPlane = Math.toIntExact(plan.outputPlaneSize());
@@ -56,6 +61,7 @@ final class JavaPool {
         long[] idxArray = idx != null && idx.hasArray() ? idx.int64s() : null;
         boolean inPlace = inArray != null && outArray != null && (idx == null || idxArray != null);
         Runs runs = Cores.split(plan.planes(), PlaneLoops.SIDE, plan.inputPlaneSize());
+        Launches.log(withLayout(loops.name(), Layout.CONTIGUOUS), device, plan.planes(), runs.length());
         Cores.forEach(runs, (first, last) -> {
             if (inPlace) {
                 loops.run(inArray, outArray, idxArray, first, last);
@@ -77,7 +83,7 @@ final class JavaPool {
         });
     }
 
-    private static <A> void channelsLast(Precision<A> p, PoolPlan plan, Tensor in, Tensor out, Tensor idx) {
+    private static <A> void channelsLast(Precision<A> p, PoolPlan plan, Tensor in, Tensor out, Tensor idx, String device) {
         Loops<A> loops = p.loops(plan);
         int channels = Math.toIntExact(plan.inputShape().dim(1));
         int cells = Math.toIntExact(plan.inputPlaneSize());
@@ -85,6 +91,7 @@ final class JavaPool {
         int block = Math.min(channels, CHANNELS);
         int blocksPerBatch = (channels + block - 1) / block;
         Runs runs = Cores.split(plan.inputShape().dim(0) * blocksPerBatch, 1, (long) cells * block);
+        Launches.log(withLayout(loops.name(), Layout.CHANNELS_LAST), device, plan.planes(), runs.length());
         Cores.forEach(runs, (first, last) -> {
             A gathered = p.allocate(cells * block);
             A planes = p.allocate(cells * block);

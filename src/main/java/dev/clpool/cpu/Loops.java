@@ -7,4 +7,7 @@ package dev.clpool.cpu;
  */
 interface Loops<A> {
     void run(A in, A out, long[] indices, int p, int last);
+
+    /** The variant these loops run, as the DEBUG launch lines and {@code kernelFor} name it. */
+    String name();
 }

@@ -2,17 +2,29 @@ package dev.clpool.cpu;
 
 import dev.clpool.op.PoolMode;
 import dev.clpool.plan.PoolPlan;
+import java.util.List;
 
 /**
  * The float loops of one plan, over any range of whole planes (C order, float32 values): PyTorch's CPU
  * loops. Every bin is summed (or scanned) in PyTorch's row-major order, so averages are PyTorch's float32
- * results bit for bit, and equal to every OpenCL kernel's. Speed comes from pooling {@value #SIDE} planes
- * side by side: their bins are the same, so {@value #SIDE} independent sums (or scans) keep a core's add
- * pipes busy, where one plane's sum waits on each addition (C2 never reorders float adds).
+ * results bit for bit, and equal to every OpenCL kernel's. Speed comes from three things:
+ * <ul>
+ *   <li>{@value #SIDE} planes side by side: their bins are the same, so {@value #SIDE} independent sums (or
+ *       scans) keep a core's add pipes busy, where one plane's sum waits on each addition (C2 never
+ *       reorders float adds);</li>
+ *   <li>each bin as one flat loop over its offsets ({@link BinCells}): small bins cost no row loop each;</li>
+ *   <li>large planes staged band by band: the input rows of one output row, of the {@value #SIDE} planes,
+ *       copied into a small scratch array first, so memory is read in long runs the prefetcher follows
+ *       instead of short rows a plane apart.</li>
+ * </ul>
  */
 final class PlaneLoops implements Loops<float[]> {
     /** Planes side by side: 8 chains of 3-4-cycle adds fill two add pipes; more would spill registers. */
     static final int SIDE = 8;
+    /** {@value #SIDE} planes larger than this (past a core's L1 cache) are staged band by band. */
+    static final int STAGE_ABOVE_BYTES = 32 << 10;
+    /** The largest band scratch: {@value #SIDE} bands within a core's L2 cache. */
+    static final int STAGE_MAX_BYTES = 1 << 20;
 
     private final Bins d;
     private final Bins h;
@@ -21,6 +33,10 @@ final class PlaneLoops implements Loops<float[]> {
     private final int outPlane;
     private final boolean avg;
     private final boolean identity;
+    /** The plan's bins as offset tables; null when too large, and the row loops pool it. */
+    private final BinCells cells;
+    /** Elements of the largest band, when bands are staged; 0 when not. */
+    private final int stagedBand;
 
     PlaneLoops(PoolPlan plan) {
         d = new Bins(plan.depth());
@@ -30,7 +46,53 @@ final class PlaneLoops implements Loops<float[]> {
         outPlane = Math.toIntExact(plan.outputPlaneSize());
         avg = plan.op().mode() == PoolMode.AVG;
         identity = plan.isIdentity();
+        cells = rowLoops(plan) ? null : BinCells.of(d, h, w);
+        stagedBand = cells == null ? 0 : stagedBand(d, h, w, inPlane);
     }
+
+    /** Identity and global average have loops of their own; too large a table goes to the row loops. */
+    private static boolean rowLoops(PoolPlan plan) {
+        return plan.isIdentity() || (plan.op().mode() == PoolMode.AVG && plan.outputPlaneSize() == 1)
+                || BinCells.entries(plan) > BinCells.MAX_OFFSETS;
+    }
+
+    /** Elements of the largest band when 2-d planes are large enough to stage and their bands small enough; else 0. */
+    private static int stagedBand(Bins d, Bins h, Bins w, int inPlane) {
+        int band = 0;
+        for (int oh = 0; oh < h.out; oh++) {
+            band = Math.max(band, (h.end[oh] - h.start[oh]) * w.in);
+        }
+        boolean stage = d.in == 1 && (long) SIDE * inPlane * Float.BYTES > STAGE_ABOVE_BYTES
+                && (long) SIDE * band * Float.BYTES <= STAGE_MAX_BYTES;
+        return stage ? band : 0;
+    }
+
+    /** The loops that pool {@code plan}, named as {@link #name()} would name them, without building their tables. */
+    static String variant(PoolPlan plan) {
+        boolean rows = rowLoops(plan);
+        boolean staged = !rows && stagedBand(new Bins(plan.depth()), new Bins(plan.height()), new Bins(plan.width()),
+                Math.toIntExact(plan.inputPlaneSize())) > 0;
+        return name(plan.op().mode() == PoolMode.AVG, plan.isIdentity(), plan.outputPlaneSize() == 1, rows, staged);
+    }
+
+    @Override
+    public String name() {
+        return name(avg, identity, outPlane == 1, cells == null, stagedBand > 0);
+    }
+
+    private static String name(boolean avg, boolean identity, boolean global, boolean rows, boolean staged) {
+        if (identity) {
+            return "copy";
+        }
+        if (avg && global) {
+            return "avg-whole-planes" + SIDE;
+        }
+        return (avg ? "avg" : "max") + (rows ? "-rows" : staged ? "-staged-bins" : "-bins") + SIDE;
+    }
+
+    /** Every name {@link #variant} gives, for tests that must reach each. */
+    static final List<String> VARIANTS = List.of("copy", "avg-whole-planes8", "avg-rows8", "max-rows8", "avg-bins8", "max-bins8",
+            "avg-staged-bins8", "max-staged-bins8");
 
     /** Pools planes {@code [p, last)} of {@code input} into the same planes of {@code values} (and {@code indices}). */
     @Override
@@ -43,11 +105,18 @@ final class PlaneLoops implements Loops<float[]> {
             averageWholePlanes(input, values, p, last);
             return;
         }
+        float[] band = stagedBand > 0 && last - p >= SIDE ? new float[SIDE * stagedBand] : null;
         for (; p + SIDE <= last; p += SIDE) {
-            if (avg) {
-                avgPlanes8(input, p * inPlane, values, p * outPlane);
+            if (cells == null) {
+                if (avg) {
+                    avgPlanes8(input, p * inPlane, values, p * outPlane);
+                } else {
+                    maxPlanes8(input, p * inPlane, values, indices, p * outPlane);
+                }
+            } else if (band == null) {
+                cells8(input, p * inPlane, inPlane, true, 0, outPlane, values, indices, p * outPlane);
             } else {
-                maxPlanes8(input, p * inPlane, values, indices, p * outPlane);
+                staged8(input, p, band, values, indices);
             }
         }
         for (; p < last; p++) {
@@ -55,6 +124,172 @@ final class PlaneLoops implements Loops<float[]> {
                 avgPlane(input, p * inPlane, values, p * outPlane);
             } else {
                 maxPlane(input, p * inPlane, values, indices, p * outPlane);
+            }
+        }
+    }
+
+    /** {@value #SIDE} planes from {@code p}, one output row at a time: its band of each plane copied into {@code band}, then pooled there. */
+    private void staged8(float[] in, int p, float[] band, float[] values, long[] indices) {
+        for (int oh = 0; oh < h.out; oh++) {
+            int from = h.start[oh] * w.in;
+            int size = (h.end[oh] - h.start[oh]) * w.in;
+            for (int k = 0; k < SIDE; k++) {
+                System.arraycopy(in, (p + k) * inPlane + from, band, k * size, size);
+            }
+            cells8(band, 0, size, false, oh * w.out, (oh + 1) * w.out, values, indices, p * outPlane + oh * w.out);
+        }
+    }
+
+    /**
+     * Cells {@code [c0, c1)} of {@value #SIDE} planes, plane k's at {@code base + k * stride} in {@code src}
+     * (plus each cell's band start when {@code inPlane}, i.e. when {@code src} holds whole planes), into
+     * {@code out} from {@code o} (plane k's at {@code o + k * outPlane}).
+     */
+    private void cells8(float[] src, int base, int stride, boolean inPlane, int c0, int c1, float[] out, long[] indices, int o) {
+        if (avg) {
+            avgCells8(src, base, stride, inPlane, c0, c1, out, o);
+        } else {
+            maxCells8(src, base, stride, inPlane, c0, c1, out, indices, o);
+        }
+    }
+
+    private void avgCells8(float[] src, int base, int stride, boolean inPlane, int c0, int c1, float[] out, int o) {
+        int[] off = cells.offsets;
+        int q = outPlane;
+        for (int c = c0; c < c1; c++, o++) {
+            int b0 = base + (inPlane ? cells.bandStart[c] : 0);
+            int b1 = b0 + stride;
+            int b2 = b1 + stride;
+            int b3 = b2 + stride;
+            int b4 = b3 + stride;
+            int b5 = b4 + stride;
+            int b6 = b5 + stride;
+            int b7 = b6 + stride;
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            float s4 = 0f;
+            float s5 = 0f;
+            float s6 = 0f;
+            float s7 = 0f;
+            for (int k = cells.start[c], end = cells.start[c + 1]; k < end; k++) {
+                int j = off[k];
+                s0 += src[b0 + j];
+                s1 += src[b1 + j];
+                s2 += src[b2 + j];
+                s3 += src[b3 + j];
+                s4 += src[b4 + j];
+                s5 += src[b5 + j];
+                s6 += src[b6 + j];
+                s7 += src[b7 + j];
+            }
+            float kd = cells.kd[c];
+            float kh = cells.kh[c];
+            float kw = cells.kw[c];
+            out[o] = s0 / kd / kh / kw;
+            out[o + q] = s1 / kd / kh / kw;
+            out[o + 2 * q] = s2 / kd / kh / kw;
+            out[o + 3 * q] = s3 / kd / kh / kw;
+            out[o + 4 * q] = s4 / kd / kh / kw;
+            out[o + 5 * q] = s5 / kd / kh / kw;
+            out[o + 6 * q] = s6 / kd / kh / kw;
+            out[o + 7 * q] = s7 / kd / kh / kw;
+        }
+    }
+
+    /** As {@link #maxPlanes8}, over offset tables: one compare and branch per element, PyTorch's rule at new maxima. */
+    private void maxCells8(float[] src, int base, int stride, boolean inPlane, int c0, int c1, float[] out, long[] indices, int o) {
+        int[] off = cells.offsets;
+        int q = outPlane;
+        for (int c = c0; c < c1; c++, o++) {
+            int b0 = base + (inPlane ? cells.bandStart[c] : 0);
+            int b1 = b0 + stride;
+            int b2 = b1 + stride;
+            int b3 = b2 + stride;
+            int b4 = b3 + stride;
+            int b5 = b4 + stride;
+            int b6 = b5 + stride;
+            int b7 = b6 + stride;
+            int k0 = cells.start[c];
+            int first = off[k0];
+            float m0 = src[b0 + first];
+            float m1 = src[b1 + first];
+            float m2 = src[b2 + first];
+            float m3 = src[b3 + first];
+            float m4 = src[b4 + first];
+            float m5 = src[b5 + first];
+            float m6 = src[b6 + first];
+            float m7 = src[b7 + first];
+            int a0 = first;
+            int a1 = first;
+            int a2 = first;
+            int a3 = first;
+            int a4 = first;
+            int a5 = first;
+            int a6 = first;
+            int a7 = first;
+            for (int k = k0, end = cells.start[c + 1]; k < end; k++) {
+                int j = off[k];
+                float v0 = src[b0 + j];
+                float v1 = src[b1 + j];
+                float v2 = src[b2 + j];
+                float v3 = src[b3 + j];
+                float v4 = src[b4 + j];
+                float v5 = src[b5 + j];
+                float v6 = src[b6 + j];
+                float v7 = src[b7 + j];
+                if (!(v0 <= m0) && (v0 > m0 || v0 != v0)) {
+                    m0 = v0;
+                    a0 = j;
+                }
+                if (!(v1 <= m1) && (v1 > m1 || v1 != v1)) {
+                    m1 = v1;
+                    a1 = j;
+                }
+                if (!(v2 <= m2) && (v2 > m2 || v2 != v2)) {
+                    m2 = v2;
+                    a2 = j;
+                }
+                if (!(v3 <= m3) && (v3 > m3 || v3 != v3)) {
+                    m3 = v3;
+                    a3 = j;
+                }
+                if (!(v4 <= m4) && (v4 > m4 || v4 != v4)) {
+                    m4 = v4;
+                    a4 = j;
+                }
+                if (!(v5 <= m5) && (v5 > m5 || v5 != v5)) {
+                    m5 = v5;
+                    a5 = j;
+                }
+                if (!(v6 <= m6) && (v6 > m6 || v6 != v6)) {
+                    m6 = v6;
+                    a6 = j;
+                }
+                if (!(v7 <= m7) && (v7 > m7 || v7 != v7)) {
+                    m7 = v7;
+                    a7 = j;
+                }
+            }
+            out[o] = m0;
+            out[o + q] = m1;
+            out[o + 2 * q] = m2;
+            out[o + 3 * q] = m3;
+            out[o + 4 * q] = m4;
+            out[o + 5 * q] = m5;
+            out[o + 6 * q] = m6;
+            out[o + 7 * q] = m7;
+            if (indices != null) {
+                int band = cells.bandStart[c];
+                indices[o] = band + a0;
+                indices[o + q] = band + a1;
+                indices[o + 2 * q] = band + a2;
+                indices[o + 3 * q] = band + a3;
+                indices[o + 4 * q] = band + a4;
+                indices[o + 5 * q] = band + a5;
+                indices[o + 6 * q] = band + a6;
+                indices[o + 7 * q] = band + a7;
             }
         }
     }
