@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The float loops of one plan, over any range of whole planes (C order, float32 values): PyTorch's CPU
- * loops. Every bin is summed (or scanned) in PyTorch's row-major order, so averages are PyTorch's float32
- * results bit for bit, and equal to every OpenCL kernel's. Speed comes from three things:
+ * loops. Every bin is summed in PyTorch's row-major order, so averages are PyTorch's float32 results bit for
+ * bit, and equal to every OpenCL kernel's; maxima and their indices are PyTorch's scan's. Speed comes from:
  * <ul>
  *   <li>{@value #SIDE} planes side by side: their bins are the same, so {@value #SIDE} independent sums (or
  *       scans) keep a core's add pipes busy, where one plane's sum waits on each addition (C2 never
@@ -15,8 +15,11 @@ import java.util.List;
  *   <li>each bin as one flat loop over its offsets ({@link BinCells}): small bins cost no row loop each;</li>
  *   <li>large planes staged band by band: the input rows of one output row, of the {@value #SIDE} planes,
  *       copied into a small scratch array first, so memory is read in long runs the prefetcher follows
- *       instead of short rows a plane apart.</li>
+ *       instead of short rows a plane apart;</li>
+ *   <li>for max over small bins, no branch per element ({@link #maxColumns}): the scan's branch mispredicts
+ *       at every new maximum, which costs more than the bin's reads.</li>
  * </ul>
+ * {@link Kind} says which loop a plan gets.
  */
 final class PlaneLoops implements Loops<float[]> {
     /** Planes side by side: 8 chains of 3-4-cycle adds fill two add pipes; more would spill registers. */
@@ -26,16 +29,43 @@ final class PlaneLoops implements Loops<float[]> {
     /** The largest band scratch: {@value #SIDE} bands within a core's L2 cache. */
     static final int STAGE_MAX_BYTES = 1 << 20;
 
+    /** How a plan is pooled: each kind is a loop of its own, named in the launch lines. */
+    enum Kind {
+        /** Identity: each bin is one cell. */
+        COPY("copy"),
+        /** Global average: each plane is one bin, {@value #SIDE} planes summed side by side. */
+        WHOLE_PLANES("whole-planes" + SIDE),
+        /** Max by columns: PyTorch's scan as an associative combine, no branch per element ({@link #maxColumns}). */
+        COLUMNS("columns"),
+        /** Each bin one flat loop over its offsets, {@value #SIDE} planes side by side. */
+        BINS("bins" + SIDE),
+        /** {@link #BINS} over bands staged into scratch, for large 2-d planes. */
+        STAGED_BINS("staged-bins" + SIDE),
+        /** The row loops, for plans whose offset table would be too large. */
+        ROWS("rows" + SIDE);
+
+        final String suffix;
+
+        Kind(String suffix) {
+            this.suffix = suffix;
+        }
+    }
+
+    /** Scratch for {@link #maxColumns}: a block of planes as packed longs within a core's L2 cache. */
+    static final int COLUMN_BLOCK_BYTES = 256 << 10;
+    /** Larger planes are not taken by columns: their one-plane scratch would be too large. */
+    static final long COLUMNS_MAX_PLANE_BYTES = 8L << 20;
+
     private final Bins d;
     private final Bins h;
     private final Bins w;
     private final int inPlane;
     private final int outPlane;
     private final boolean avg;
-    private final boolean identity;
-    /** The plan's bins as offset tables; null when too large, and the row loops pool it. */
+    private final Kind kind;
+    /** The plan's bins as offset tables, for {@link Kind#BINS} and {@link Kind#STAGED_BINS}; else null. */
     private final BinCells cells;
-    /** Elements of the largest band, when bands are staged; 0 when not. */
+    /** Elements of the largest band, for {@link Kind#STAGED_BINS}; else 0. */
     private final int stagedBand;
 
     PlaneLoops(PoolPlan plan) {
@@ -45,69 +75,90 @@ final class PlaneLoops implements Loops<float[]> {
         inPlane = Math.toIntExact(plan.inputPlaneSize());
         outPlane = Math.toIntExact(plan.outputPlaneSize());
         avg = plan.op().mode() == PoolMode.AVG;
-        identity = plan.isIdentity();
-        cells = rowLoops(plan) ? null : BinCells.of(d, h, w);
-        stagedBand = cells == null ? 0 : stagedBand(d, h, w, inPlane);
+        kind = kind(plan, d, h, w);
+        cells = kind == Kind.BINS || kind == Kind.STAGED_BINS ? BinCells.of(d, h, w) : null;
+        stagedBand = kind == Kind.STAGED_BINS ? largestBand(h, w) : 0;
     }
 
-    /** Identity and global average have loops of their own; too large a table goes to the row loops. */
-    private static boolean rowLoops(PoolPlan plan) {
-        return plan.isIdentity() || (plan.op().mode() == PoolMode.AVG && plan.outputPlaneSize() == 1)
-                || BinCells.entries(plan) > BinCells.MAX_OFFSETS;
+    private static Kind kind(PoolPlan plan, Bins d, Bins h, Bins w) {
+        long planeBytes = plan.inputPlaneSize() * Float.BYTES;
+        boolean avg = plan.op().mode() == PoolMode.AVG;
+        boolean stage = d.in == 1 && SIDE * planeBytes > STAGE_ABOVE_BYTES
+                && (long) SIDE * largestBand(h, w) * Float.BYTES <= STAGE_MAX_BYTES;
+        if (plan.isIdentity()) {
+            return Kind.COPY;
+        }
+        if (avg && plan.outputPlaneSize() == 1) {
+            return Kind.WHOLE_PLANES;
+        }
+        if (!avg && !stage && plan.inputPlaneSize() * Long.BYTES <= COLUMNS_MAX_PLANE_BYTES && columnsPay(plan)) {
+            return Kind.COLUMNS;
+        }
+        if (BinCells.entries(plan) > BinCells.MAX_OFFSETS) {
+            return Kind.ROWS;
+        }
+        return stage ? Kind.STAGED_BINS : Kind.BINS;
     }
 
-    /** Elements of the largest band when 2-d planes are large enough to stage and their bands small enough; else 0. */
-    private static int stagedBand(Bins d, Bins h, Bins w, int inPlane) {
+    /**
+     * Whether {@link #maxColumns} beats the scan, by a cost model in cycles per output cell of a plane. The
+     * scan reads each bin element (~1.5 cycles) and mispredicts at each new maximum, about ln(n) + 0.58 times
+     * in a bin of n (~20 cycles each); columns costs ~7 cycles per input element, whatever the bins. So
+     * columns wins where bins are small against the plane's share per cell: many small or overlapping bins,
+     * upsampling; the scan where bins are large. The constants were measured on a Zen 4 core with JDK 17.
+     */
+    private static boolean columnsPay(PoolPlan plan) {
+        double cells = plan.outputPlaneSize();
+        double bin = BinCells.entries(plan) / cells;
+        double scan = 1.5 * bin + 20 * (Math.log(bin) + 0.58);
+        double columns = 7 * plan.inputPlaneSize() / cells;
+        return columns < scan;
+    }
+
+    /** Elements in the largest 2-d band: the input rows of one output row. */
+    private static int largestBand(Bins h, Bins w) {
         int band = 0;
         for (int oh = 0; oh < h.out; oh++) {
             band = Math.max(band, (h.end[oh] - h.start[oh]) * w.in);
         }
-        boolean stage = d.in == 1 && (long) SIDE * inPlane * Float.BYTES > STAGE_ABOVE_BYTES
-                && (long) SIDE * band * Float.BYTES <= STAGE_MAX_BYTES;
-        return stage ? band : 0;
+        return band;
     }
 
-    /** The loops that pool {@code plan}, named as {@link #name()} would name them, without building their tables. */
+    /** The loops that pool {@code plan}, named as {@link #name()} names them, without building their tables. */
     static String variant(PoolPlan plan) {
-        boolean rows = rowLoops(plan);
-        boolean staged = !rows && stagedBand(new Bins(plan.depth()), new Bins(plan.height()), new Bins(plan.width()),
-                Math.toIntExact(plan.inputPlaneSize())) > 0;
-        return name(plan.op().mode() == PoolMode.AVG, plan.isIdentity(), plan.outputPlaneSize() == 1, rows, staged);
+        Kind k = kind(plan, new Bins(plan.depth()), new Bins(plan.height()), new Bins(plan.width()));
+        return name(plan.op().mode() == PoolMode.AVG, k);
     }
 
     @Override
     public String name() {
-        return name(avg, identity, outPlane == 1, cells == null, stagedBand > 0);
+        return name(avg, kind);
     }
 
-    private static String name(boolean avg, boolean identity, boolean global, boolean rows, boolean staged) {
-        if (identity) {
-            return "copy";
-        }
-        if (avg && global) {
-            return "avg-whole-planes" + SIDE;
-        }
-        return (avg ? "avg" : "max") + (rows ? "-rows" : staged ? "-staged-bins" : "-bins") + SIDE;
+    private static String name(boolean avg, Kind kind) {
+        return kind == Kind.COPY ? "copy" : (avg ? "avg-" : "max-") + kind.suffix;
     }
 
     /** Every name {@link #variant} gives, for tests that must reach each. */
-    static final List<String> VARIANTS = List.of("copy", "avg-whole-planes8", "avg-rows8", "max-rows8", "avg-bins8", "max-bins8",
-            "avg-staged-bins8", "max-staged-bins8");
+    static final List<String> VARIANTS = List.of("copy", "avg-whole-planes8", "max-columns", "avg-bins8", "max-bins8",
+            "avg-staged-bins8", "max-staged-bins8", "avg-rows8", "max-rows8");
 
     /** Pools planes {@code [p, last)} of {@code input} into the same planes of {@code values} (and {@code indices}). */
     @Override
     public void run(float[] input, float[] values, long[] indices, int p, int last) {
-        if (identity) {
-            copyPlanes(input, values, indices, p * inPlane, (last - p) * inPlane, inPlane, avg);
-            return;
+        switch (kind) {
+            case COPY -> copyPlanes(input, values, indices, p * inPlane, (last - p) * inPlane, inPlane, avg);
+            case WHOLE_PLANES -> averageWholePlanes(input, values, p, last);
+            case COLUMNS -> maxColumns(input, values, indices, p, last);
+            default -> sideBySide(input, values, indices, p, last);
         }
-        if (avg && outPlane == 1) {
-            averageWholePlanes(input, values, p, last);
-            return;
-        }
-        float[] band = stagedBand > 0 && last - p >= SIDE ? new float[SIDE * stagedBand] : null;
+    }
+
+    /** Groups of {@value #SIDE} planes side by side, then the planes left one at a time. */
+    private void sideBySide(float[] input, float[] values, long[] indices, int p, int last) {
+        float[] band = kind == Kind.STAGED_BINS && last - p >= SIDE ? new float[SIDE * stagedBand] : null;
         for (; p + SIDE <= last; p += SIDE) {
-            if (cells == null) {
+            if (kind == Kind.ROWS) {
                 if (avg) {
                     avgPlanes8(input, p * inPlane, values, p * outPlane);
                 } else {
@@ -126,6 +177,82 @@ final class PlaneLoops implements Loops<float[]> {
                 maxPlane(input, p * inPlane, values, indices, p * outPlane);
             }
         }
+    }
+
+    /**
+     * Max with indices without a branch per element, for planes that fit in cache. PyTorch's scan (take v
+     * when v > max or v is NaN) equals a reduction under an associative, commutative combine of (value,
+     * index): NaN beats a number; of two NaNs the later index wins; else the larger value wins, and of
+     * equal values (-0 == +0) the earlier index. Each element becomes one long that orders the same way:
+     * a key that orders floats as numbers (+-0 equal, NaN above +inf) in the high half, and the index in
+     * the low half, complemented except for NaN. A bin's maximum long is then its result, in any order: so
+     * a block of planes is reduced first down each bin's rows, column by column (a loop over contiguous
+     * longs), then across the bin's columns. The value is the input element at the index found, bit for bit.
+     */
+    private void maxColumns(float[] in, float[] out, long[] indices, int first, int last) {
+        int rows = d.in * h.in;
+        int block = (int) Math.max(1, Math.min(last - first, COLUMN_BLOCK_BYTES / ((long) inPlane * Long.BYTES)));
+        long[] packed = new long[block * inPlane];
+        long[] column = new long[block * w.in];
+        for (int p0 = first; p0 < last; p0 += block) {
+            int planes = Math.min(block, last - p0);
+            int width = planes * w.in;
+            for (int r = 0; r < rows; r++) {
+                for (int k = 0; k < planes; k++) {
+                    int from = (p0 + k) * inPlane + r * w.in;
+                    int to = r * width + k * w.in;
+                    for (int iw = 0; iw < w.in; iw++) {
+                        packed[to + iw] = combineKey(in[from + iw], r * w.in + iw);
+                    }
+                }
+            }
+            int o = 0;
+            for (int od = 0; od < d.out; od++) {
+                for (int oh = 0; oh < h.out; oh++, o += w.out) {
+                    int r0 = d.start[od] * h.in + h.start[oh];
+                    System.arraycopy(packed, r0 * width, column, 0, width);
+                    for (int id = d.start[od]; id < d.end[od]; id++) {
+                        for (int ih = id == d.start[od] ? h.start[oh] + 1 : h.start[oh]; ih < h.end[oh]; ih++) {
+                            int row = (id * h.in + ih) * width;
+                            for (int i = 0; i < width; i++) {
+                                column[i] = Math.max(column[i], packed[row + i]);
+                            }
+                        }
+                    }
+                    for (int k = 0; k < planes; k++) {
+                        int at = (p0 + k) * outPlane + o;
+                        for (int ow = 0; ow < w.out; ow++) {
+                            int c = k * w.in;
+                            long m = column[c + w.start[ow]];
+                            for (int iw = w.start[ow] + 1; iw < w.end[ow]; iw++) {
+                                m = Math.max(m, column[c + iw]);
+                            }
+                            int index = combinedIndex(m);
+                            out[at + ow] = in[(p0 + k) * inPlane + index];
+                            if (indices != null) {
+                                indices[at + ow] = index;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The long {@link #maxColumns} orders element {@code v} at plane index {@code index} by. */
+    static long combineKey(float v, int index) {
+        int bits = Float.floatToRawIntBits(v);
+        int magnitude = bits & 0x7fffffff;
+        int sign = bits >> 31;
+        int nan = (0x7f800000 - magnitude) >> 31; // -1 for NaN, else 0
+        int key = (((magnitude ^ sign) - sign) & ~nan) | (Integer.MAX_VALUE & nan);
+        return ((long) key << 32) | ((index ^ ~nan) & 0xffffffffL);
+    }
+
+    /** The plane index inside a long {@link #combineKey} made. */
+    static int combinedIndex(long combined) {
+        int low = (int) combined;
+        return (int) (combined >>> 32) == Integer.MAX_VALUE ? low : ~low;
     }
 
     /** {@value #SIDE} planes from {@code p}, one output row at a time: its band of each plane copied into {@code band}, then pooled there. */

@@ -118,7 +118,7 @@ class ProcessTest {
         String[] pool = {"pool", "--mode", "max", "--output-size", "none,7", "--input", x.toString(), "--output",
             dir.resolve("y.npy").toString(), "--verbose", "--device"};
         Cli.Result java = Cli.process(Map.of(), concat(pool, "cpu")).succeeds();
-        assertTrue(java.err().lines().anyMatch(l -> l.matches(".*launch max-[a-z-]+8 on Java \\(.*")), java.err());
+        assertTrue(java.err().lines().anyMatch(l -> l.matches(".*launch max-\\S+ on Java \\(.*")), java.err());
         TestDevices.openCl();
         Cli.Result cl = Cli.process(Map.of(), concat(pool, "opencl")).succeeds();
         assertTrue(cl.err().lines().anyMatch(l -> l.matches(".*launch \\w+ on .+ global=\\[\\d+] local=\\[\\d+].*")), cl.err());
