@@ -97,9 +97,10 @@ class KernelRegistryTest {
     @Test
     void tuningComesFromTheTableByTypeVendorAndDeviceAndSystemPropertiesOverrideIt() {
         Tuning cpu = Tuning.of(CPU);
-        assertEquals(8, cpu.planesSide());
+        assertEquals(2, cpu.planesSide(), "the cpu scope's entry over the default's 8");
+        assertEquals(8, Tuning.of(GPU).planesSide(), "the default");
         assertEquals(128, cpu.segmentCells());
-        assertTrue(cpu.defines().contains("-DPLANES_SIDE=8") && cpu.defines().contains("-DSEG_CELLS=128"), cpu.defines());
+        assertTrue(cpu.defines().contains("-DPLANES_SIDE=2") && cpu.defines().contains("-DSEG_CELLS=128"), cpu.defines());
         System.setProperty("clpool.tuning.segmentMinBinCells", "100000");
         try {
             assertEquals("tiled", kernel(GPU, new long[] {64, 512, 28, 28}, AVG7), "segments switched off by the override");
