@@ -38,8 +38,8 @@ public final class JavaBackend implements Backend {
 
     /**
      * Every loop variant of float32 planar pooling, as {@code kernelFor} and the DEBUG launch lines name them
-     * (float64 adds {@code avg-float64} and {@code max-float64}; channels last prefixes
-     * {@code channels-last-blocks/}).
+     * (float64 adds {@code avg-float64} and {@code max-float64}; channels-last averages are
+     * {@code channels-last-avg}, other channels-last poolings prefix {@code channels-last-blocks/}).
      */
     public static List<String> poolLoopNames() {
         return PlaneLoops.VARIANTS;

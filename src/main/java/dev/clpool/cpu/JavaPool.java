@@ -27,6 +27,9 @@ final class JavaPool {
 
     /** The Java loop that pools {@code plan} for an input in {@code layout}, as the DEBUG launch lines name it. */
     static String loopName(PoolPlan plan, DType dtype, Layout layout) {
+        if (ChannelsLastAverage.takes(plan, dtype, layout)) {
+            return ChannelsLastAverage.NAME;
+        }
         String planes = dtype == DType.FLOAT64 ? plan.op().mode().label() + "-float64" : PlaneLoops.variant(plan);
         return withLayout(planes, layout);
     }
@@ -38,7 +41,9 @@ final class JavaPool {
     /** Pools on every core, logging the launch of the loops that run under their own name, on {@code device}. */
     static void pool(PoolPlan plan, Tensor input, Tensor values, Tensor indices, String device) {
         Precision<?> precision = Precision.of(input.dtype());
-        if (input.layout() == Layout.CHANNELS_LAST) {
+        if (ChannelsLastAverage.takes(plan, input.dtype(), input.layout())) {
+            ChannelsLastAverage.pool(plan, input, values, device);
+        } else if (input.layout() == Layout.CHANNELS_LAST) {
             channelsLast(precision, plan, input, values, indices, device);
         } else {
             planar(precision, plan, input, values, indices, device);
