@@ -1,33 +1,20 @@
 package dev.clpool.cpu;
 
-import dev.clpool.op.PoolMode;
 import dev.clpool.plan.PoolPlan;
 
 /** PyTorch's float64 loops: each bin summed in double in row-major order, or scanned for its maximum. */
-final class DoublePlaneLoops implements Loops<double[]> {
-    private final Bins d;
-    private final Bins h;
-    private final Bins w;
-    private final int inPlane;
-    private final int outPlane;
-    private final boolean avg;
-
+final class DoublePlaneLoops extends Loops<double[]> {
     DoublePlaneLoops(PoolPlan plan) {
-        d = new Bins(plan.depth());
-        h = new Bins(plan.height());
-        w = new Bins(plan.width());
-        inPlane = Math.toIntExact(plan.inputPlaneSize());
-        outPlane = Math.toIntExact(plan.outputPlaneSize());
-        avg = plan.op().mode() == PoolMode.AVG;
+        super(plan);
     }
 
     @Override
-    public String name() {
+    String name() {
         return (avg ? "avg" : "max") + "-float64";
     }
 
     @Override
-    public void run(double[] in, double[] out, long[] indices, int p, int last) {
+    void run(double[] in, double[] out, long[] indices, int p, int last) {
         for (; p < last; p++) {
             int base = p * inPlane;
             int o = p * outPlane;

@@ -21,7 +21,7 @@ import java.util.List;
  * </ul>
  * {@link Kind} says which loop a plan gets.
  */
-final class PlaneLoops implements Loops<float[]> {
+final class PlaneLoops extends Loops<float[]> {
     /** Planes side by side: 8 chains of 3-4-cycle adds fill two add pipes; more would spill registers. */
     static final int SIDE = 8;
     /** {@value #SIDE} planes larger than this (past a core's L1 cache) are staged band by band. */
@@ -56,12 +56,6 @@ final class PlaneLoops implements Loops<float[]> {
     /** Larger planes are not taken by columns: their one-plane scratch would be too large. */
     static final long COLUMNS_MAX_PLANE_BYTES = 8L << 20;
 
-    private final Bins d;
-    private final Bins h;
-    private final Bins w;
-    private final int inPlane;
-    private final int outPlane;
-    private final boolean avg;
     private final Kind kind;
     /** The plan's bins as offset tables, for {@link Kind#BINS} and {@link Kind#STAGED_BINS}; else null. */
     private final BinCells cells;
@@ -69,12 +63,7 @@ final class PlaneLoops implements Loops<float[]> {
     private final int stagedBand;
 
     PlaneLoops(PoolPlan plan) {
-        d = new Bins(plan.depth());
-        h = new Bins(plan.height());
-        w = new Bins(plan.width());
-        inPlane = Math.toIntExact(plan.inputPlaneSize());
-        outPlane = Math.toIntExact(plan.outputPlaneSize());
-        avg = plan.op().mode() == PoolMode.AVG;
+        super(plan);
         kind = kind(plan, d, h, w);
         cells = kind == Kind.BINS || kind == Kind.STAGED_BINS ? BinCells.of(d, h, w) : null;
         stagedBand = kind == Kind.STAGED_BINS ? largestBand(h, w) : 0;
@@ -131,7 +120,7 @@ final class PlaneLoops implements Loops<float[]> {
     }
 
     @Override
-    public String name() {
+    String name() {
         return name(avg, kind);
     }
 
@@ -145,7 +134,7 @@ final class PlaneLoops implements Loops<float[]> {
 
     /** Pools planes {@code [p, last)} of {@code input} into the same planes of {@code values} (and {@code indices}). */
     @Override
-    public void run(float[] input, float[] values, long[] indices, int p, int last) {
+    void run(float[] input, float[] values, long[] indices, int p, int last) {
         switch (kind) {
             case COPY -> copyPlanes(input, values, indices, p * inPlane, (last - p) * inPlane, inPlane, avg);
             case WHOLE_PLANES -> averageWholePlanes(input, values, p, last);

@@ -43,19 +43,21 @@ final class ClBuffer extends ClResource {
 
     /** Enqueues a write of {@code count} bytes from host memory that stays valid until the event completes. */
     ClEvent writeAsync(ClQueue queue, long offset, long count, Pointer host) {
-        String op = "clEnqueueWriteBuffer(" + name + ", " + count + " bytes at " + offset + ")";
-        cl_event event = new cl_event();
-        Cl.run("clEnqueueWriteBuffer", op,
-                () -> CL.clEnqueueWriteBuffer(queue.handle, handle, CL.CL_FALSE, offset, count, host, 0, null, event));
-        return ClEvent.own(event, op);
+        return transferAsync(queue, true, offset, count, host);
     }
 
     /** Enqueues a read of {@code count} bytes into host memory that stays valid until the event completes. */
     ClEvent readAsync(ClQueue queue, long offset, long count, Pointer host) {
-        String op = "clEnqueueReadBuffer(" + name + ", " + count + " bytes at " + offset + ")";
+        return transferAsync(queue, false, offset, count, host);
+    }
+
+    private ClEvent transferAsync(ClQueue queue, boolean write, long offset, long count, Pointer host) {
+        String function = write ? "clEnqueueWriteBuffer" : "clEnqueueReadBuffer";
+        String op = function + "(" + name + ", " + count + " bytes at " + offset + ")";
         cl_event event = new cl_event();
-        Cl.run("clEnqueueReadBuffer", op,
-                () -> CL.clEnqueueReadBuffer(queue.handle, handle, CL.CL_FALSE, offset, count, host, 0, null, event));
+        Cl.run(function, op, () -> write
+                ? CL.clEnqueueWriteBuffer(queue.handle, handle, CL.CL_FALSE, offset, count, host, 0, null, event)
+                : CL.clEnqueueReadBuffer(queue.handle, handle, CL.CL_FALSE, offset, count, host, 0, null, event));
         return ClEvent.own(event, op);
     }
 
