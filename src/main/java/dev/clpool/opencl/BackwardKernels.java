@@ -26,7 +26,7 @@ final class BackwardKernels {
         PoolPlan f = plan.forward();
         long inPlane = f.inputPlaneSize();
         long outPlane = f.outputPlaneSize();
-        ClBuffer bins = s.binTable(f);
+        BinTables.Lease bins = s.binTable(f);
         ClBuffer cover;
         try {
             cover = coverTable(s, plan);
@@ -42,7 +42,7 @@ final class BackwardKernels {
                 try (HostChunk g = HostChunk.input(s, gradOutput, p0 * outPlane, n * outPlane);
                      HostChunk idx = indices == null ? null : HostChunk.input(s, indices, p0 * outPlane, n * outPlane);
                      HostChunk gin = HostChunk.output(s, gradInput, p0 * inPlane, n * inPlane)) {
-                    launch(s, plan, n, g.buffer(), bins, cover, idx == null ? null : idx.buffer(), gin.buffer());
+                    launch(s, plan, n, g.buffer(), bins.buffer, cover, idx == null ? null : idx.buffer(), gin.buffer());
                     gin.drain();
                 }
             }

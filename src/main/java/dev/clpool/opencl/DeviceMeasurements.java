@@ -23,7 +23,7 @@ final class DeviceMeasurements {
         long floats = bytes / Float.BYTES / 1024 * 1024;
         PoolPlan copy = PoolPlan.of(Shape.of(1, floats / 1024, 1024), AdaptivePool.avg2d(OutputSize.ofNullable(null, null)));
         long n = floats * Float.BYTES;
-        try (BufferPool.Lease a = s.buffers.acquire(n); BufferPool.Lease b = s.buffers.acquire(n); ClBuffer bins = s.binTable(copy)) {
+        try (BufferPool.Lease a = s.buffers.acquire(n); BufferPool.Lease b = s.buffers.acquire(n); BinTables.Lease bins = s.binTable(copy)) {
             double[] viaCopy = new double[runs];
             double[] viaKernel = new double[runs];
             for (int r = -1; r < runs; r++) {
@@ -31,7 +31,7 @@ final class DeviceMeasurements {
                 try (ClEvent e = a.buffer.copyTo(s.queue, b.buffer, n)) {
                     t = e.deviceNanos();
                 }
-                long k = PoolKernels.run(s, PoolKernels.query(s, copy, DType.FLOAT32, Layout.CONTIGUOUS, 1), "copy", a.buffer, bins,
+                long k = PoolKernels.run(s, PoolKernels.query(s, copy, DType.FLOAT32, Layout.CONTIGUOUS, 1), "copy", a.buffer, bins.buffer,
                         b.buffer, null);
                 if (r >= 0) {
                     viaCopy[r] = t;

@@ -28,6 +28,7 @@ final class DeviceSession implements AutoCloseable {
     final ClQueue queue;
     final Transfers transfers;
     final BufferPool buffers;
+    private final BinTables binTables = new BinTables(table -> table(table, "bin table"));
     private final ClDevice device;
     private final OpenClOptions options;
     private final Tuning tuning;
@@ -113,9 +114,9 @@ final class DeviceSession implements AutoCloseable {
                 + " " + mode.define() + " " + tuning.defines();
     }
 
-    /** The bins of a plan in a buffer, as the kernels read them ({@link PoolPlan#binTable()}). */
-    ClBuffer binTable(PoolPlan plan) {
-        return table(plan.binTable(), "bin table");
+    /** The bins of a plan on the device, as the kernels read them ({@link PoolPlan#binTable()}), while the lease is open. */
+    BinTables.Lease binTable(PoolPlan plan) {
+        return binTables.acquire(plan.binTable());
     }
 
     /** A read-only table of longs on the device. */
@@ -125,6 +126,7 @@ final class DeviceSession implements AutoCloseable {
 
     @Override
     public void close() {
+        binTables.close();
         buffers.close();
         transfers.close();
         synchronized (this) {

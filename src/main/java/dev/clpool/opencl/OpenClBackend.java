@@ -155,7 +155,7 @@ public final class OpenClBackend implements Backend {
         ChunkLoop.run(members, workers, chunks, new ChunkLoop.Operation() {
             @Override
             public ChunkLoop.Runner on(DeviceSession s) {
-                ClBuffer bins = s.binTable(plan);
+                BinTables.Lease bins = s.binTable(plan);
                 return new ChunkLoop.Runner() {
                     @Override
                     public void run(Chunks.Chunk c) {
@@ -163,7 +163,7 @@ public final class OpenClBackend implements Backend {
                              HostChunk out = HostChunk.output(s, values, c.first() * outUnit, c.count() * outUnit);
                              HostChunk idx = indices == null ? null : HostChunk.output(s, indices, c.first() * outUnit, c.count() * outUnit)) {
                             PoolQuery q = PoolKernels.query(s, plan, dtype, input.layout(), c.count() * unitPlanes);
-                            PoolKernels.run(s, q, options.kernel(), in.buffer(), bins, out.buffer(), idx == null ? null : idx.buffer());
+                            PoolKernels.run(s, q, options.kernel(), in.buffer(), bins.buffer, out.buffer(), idx == null ? null : idx.buffer());
                             out.drain();
                             if (idx != null) {
                                 idx.drain();
@@ -276,10 +276,10 @@ public final class OpenClBackend implements Backend {
             }
             BufferPool.Lease out = s.buffers.acquire(n * dtype.byteSize());
             BufferPool.Lease idx = null;
-            try (ClBuffer bins = s.binTable(plan)) {
+            try (BinTables.Lease bins = s.binTable(plan)) {
                 idx = withIndices ? s.buffers.acquire(n * Long.BYTES) : null;
                 PoolQuery q = PoolKernels.query(s, plan, dtype, layout, plan.planes());
-                long nanos = PoolKernels.run(s, q, options.kernel(), in.buffer(), bins, out.buffer, idx == null ? null : idx.buffer);
+                long nanos = PoolKernels.run(s, q, options.kernel(), in.buffer(), bins.buffer, out.buffer, idx == null ? null : idx.buffer);
                 return new DevicePoolResult(new ClTensor(m, s, shape, dtype, layout, out),
                         idx == null ? null : new ClTensor(m, s, shape, DType.INT64, layout, idx), nanos);
             } catch (RuntimeException e) {

@@ -225,11 +225,11 @@ final class PyramidKernels {
         for (int l : live) {
             PoolPlan level = plan.levels().get(l);
             long outPlane = level.outputPlaneSize();
-            try (ClBuffer bins = s.binTable(level);
+            try (BinTables.Lease bins = s.binTable(level);
                  BufferPool.Lease out = s.buffers.acquire(n * outPlane * Float.BYTES);
                  BufferPool.Lease idx = indices == null ? null : s.buffers.acquire(n * outPlane * Long.BYTES)) {
                 PoolQuery q = PoolKernels.query(s, level, DType.FLOAT32, Layout.CONTIGUOUS, n);
-                PoolKernels.run(s, q, forced, in, bins, out.buffer, idx == null ? null : idx.buffer);
+                PoolKernels.run(s, q, forced, in, bins.buffer, out.buffer, idx == null ? null : idx.buffer);
                 s.transfers.read(out.buffer, 0, HostRegion.of(values.get(l), c.first() * outPlane, n * outPlane));
                 if (idx != null) {
                     s.transfers.read(idx.buffer, 0, HostRegion.of(indices.get(l), c.first() * outPlane, n * outPlane));
