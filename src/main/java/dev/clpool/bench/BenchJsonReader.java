@@ -119,7 +119,8 @@ public final class BenchJsonReader {
                 number(f, "max_abs_diff", index), (int) number(f, "runs", index),
                 f.containsKey("dtype") ? text(f, "dtype", index) : "float32",
                 f.containsKey("layout") ? text(f, "layout", index) : "nchw",
-                f.containsKey("host") ? text(f, "host", index) : "heap");
+                f.containsKey("host") ? text(f, "host", index) : "heap",
+                f.containsKey("call_ms_median") ? number(f, "call_ms_median", index) : Double.NaN);
     }
 
     private static String text(Map<String, Object> fields, String name, int index) {

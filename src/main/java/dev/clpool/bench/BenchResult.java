@@ -18,10 +18,20 @@ package dev.clpool.bench;
  * @param layout the input's layout: {@code nchw} or {@code nhwc} (channels last)
  * @param host where the host tensors of the end-to-end runs live: {@code heap} (Java arrays) or
  *     {@code direct} (page-aligned direct memory, which a device sharing host memory uses in place)
+ * @param callMsMedian wall time of one pooling of a device tensor into device tensors, launch and wait
+ *     included: the latency of a small device-resident call (NaN where not measured)
  */
 public record BenchResult(String shape, String outputSize, String mode, String device, String kernel,
                           double kernelMsMedian, double endToEndMsMedian, double gbps, double copyGbps,
-                          double maxAbsDiff, int runs, String dtype, String layout, String host) {
+                          double maxAbsDiff, int runs, String dtype, String layout, String host, double callMsMedian) {
+
+    /** A result without the device call's latency, as results were before it was measured. */
+    public BenchResult(String shape, String outputSize, String mode, String device, String kernel,
+                       double kernelMsMedian, double endToEndMsMedian, double gbps, double copyGbps,
+                       double maxAbsDiff, int runs, String dtype, String layout, String host) {
+        this(shape, outputSize, mode, device, kernel, kernelMsMedian, endToEndMsMedian, gbps, copyGbps, maxAbsDiff, runs,
+                dtype, layout, host, Double.NaN);
+    }
 
     /** A result from Java arrays, as every result was before {@code host}. */
     public BenchResult(String shape, String outputSize, String mode, String device, String kernel,

@@ -134,11 +134,14 @@ public final class Benchmark {
                                        Clpool device, double copyGbps, int runs) {
         double diff = difference(expected, device.pool(input, op));
         double[] kernelMs = new double[runs];
+        double[] callMs = new double[runs];
         double[] endToEndMs = new double[runs];
         try (DeviceTensor x = device.upload(input)) {
             for (int r = -2; r < runs; r++) {
+                long t0 = System.nanoTime();
                 try (DevicePoolResult y = device.pool(x, op)) {
                     if (r >= 0) {
+                        callMs[r] = (System.nanoTime() - t0) / 1e6;
                         kernelMs[r] = y.kernelNanos() / 1e6;
                     }
                 }
@@ -159,7 +162,7 @@ public final class Benchmark {
         String kernelName = device.kernelFor(input, op);
         return new BenchResult(BenchCase.shapeText(c.input()), c.outputText().replace('×', 'x'), op.mode().label(),
                 device.device(), kernelName, kernel, median(endToEndMs), bytes / (kernel * 1e6), copyGbps, diff, runs,
-                input.dtype().toString(), label(input.layout()), host.label());
+                input.dtype().toString(), label(input.layout()), host.label(), median(callMs));
     }
 
     /** {@code nchw} or {@code nhwc}, as the command line and the reports name layouts. */
