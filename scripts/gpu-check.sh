@@ -2,7 +2,8 @@
 # The GPU check, run on an NVIDIA machine without Java (see BENCHMARKS.md, "Reproducing"):
 #   1. start-up: a fresh JVM compiling the kernels, then one loading them from the program cache;
 #   2. correctness: the suite's OpenCL tests (golden cases, OpenCL against Java, validation,
-#      lifecycle and fault injection) on the GPU, once per kernel family;
+#      lifecycle and fault injection, the every-path fuzz, which forces each registry kernel in turn) on
+#      the GPU, with the automatic choice and each GPU kernel forced;
 #   3. the GPU benchmark suite with the automatic kernel choice, and the transfer rates; then the suite
 #      again in float32, float16 and bfloat16, NCHW and NHWC (bench --dtype --layout); pyramids and
 #      backward passes (bench --op), each result checked against the Java path first;
@@ -22,7 +23,7 @@ junit=(-jar .gpu/lib/junit-platform-console-standalone-1.14.1.jar execute
        --select-class dev.clpool.GoldenTest --select-class dev.clpool.OpenClVsJavaTest
        --select-class dev.clpool.ValidationTest --select-class dev.clpool.opencl.OpenClLifecycleTest
        --select-class dev.clpool.StorageOpenClVsJavaTest --select-class dev.clpool.opencl.OpenClFaultTest
-       --select-class dev.clpool.reliability.ConcurrencyTest)
+       --select-class dev.clpool.reliability.ConcurrencyTest --select-class dev.clpool.reliability.fuzz.EveryPathFuzzTest)
 # A pre-touched heap on huge pages: first-touch page faults would otherwise dominate end-to-end times.
 heap=(-XX:+UseTransparentHugePages -XX:+AlwaysPreTouch -Xms${HEAP:-16g} -Xmx${HEAP:-16g})
 step() { echo "== $*" | tee -a "$log"; }
@@ -38,7 +39,7 @@ for n in 1 2; do
   echo "wall: $(( ($(date +%s%N) - start) / 1000000 )) ms" >> "$log"
 done
 
-for k in auto cell tiled; do
+for k in auto cell tiled segments; do
   step "tests on the GPU, kernel $k"
   CI=true bash .gpu/run.sh java -Dclpool.kernel=$k "${junit[@]}" 2>&1 | grep -E "tests (successful|failed|found)|=>|MethodSource" | head -40 >> "$log"
 done
