@@ -67,7 +67,7 @@ final class JavaBackward {
     /**
      * One plane of an average's gradient. Each output cell's share, {@code g / kd / kh / kw} (PyTorch's
      * {@code grad_delta}, the divisions in that order), is computed once into {@code deltas}: every
-     * input cell of its bin would compute the same bits.
+     * input cell of its bin would compute the same bits. Then each input cell gathers its covering cells' shares.
      */
     private static void avgPlane(float[] g, int gBase, float[] deltas, float[] out, int base, Axis d, Axis h, Axis w) {
         int o = 0;
@@ -78,43 +78,19 @@ final class JavaBackward {
                 }
             }
         }
-        int i = base;
-        int oh1 = h.outSize;
-        int ow1 = w.outSize;
-        int[] wFirst = w.first;
-        int[] wEnd = w.end;
-        for (int id = 0; id < d.inSize; id++) {
-            for (int ih = 0; ih < h.inSize; ih++) {
-                int d0 = d.first[id];
-                int d1 = d.end[id];
-                int h0 = h.first[ih];
-                int h1 = h.end[ih];
-                // One output row covers this input row (pooling, not upsampling, along D and H): a cell
-                // whose W run is one cell gathers one share, 0 + delta (which turns -0 into +0, as the sum does).
-                boolean oneRow = d1 - d0 == 1 && h1 - h0 == 1;
-                int rowBase = (d0 * oh1 + h0) * ow1;
-                for (int iw = 0; iw < w.inSize; iw++, i++) {
-                    if (oneRow && wEnd[iw] - wFirst[iw] == 1) {
-                        out[i] = 0f + deltas[rowBase + wFirst[iw]];
-                        continue;
-                    }
-                    float sum = 0f;
-                    for (int od = d0; od < d1; od++) {
-                        for (int oh = h0; oh < h1; oh++) {
-                            int row = (od * oh1 + oh) * ow1;
-                            for (int ow = wFirst[iw]; ow < wEnd[iw]; ow++) {
-                                sum += deltas[row + ow];
-                            }
-                        }
-                    }
-                    out[i] = sum;
-                }
-            }
-        }
+        gather(deltas, 0, null, out, base, d, h, w);
     }
 
     /** One plane of a max's gradient: the cell sums the gradients of the output cells whose index it is. */
     private static void maxPlane(float[] g, long[] indices, int gBase, float[] out, int base, Axis d, Axis h, Axis w) {
+        gather(g, gBase, indices, out, base, d, h, w);
+    }
+
+    /**
+     * Each input cell of a plane sums, from +0 in row-major order of its covering output cells, their
+     * {@code values} (from {@code vBase}): all of them, or, with {@code indices}, those whose index is the cell.
+     */
+    private static void gather(float[] values, int vBase, long[] indices, float[] out, int base, Axis d, Axis h, Axis w) {
         int self = 0;
         int oh1 = h.outSize;
         int ow1 = w.outSize;
@@ -126,21 +102,23 @@ final class JavaBackward {
                 int d1 = d.end[id];
                 int h0 = h.first[ih];
                 int h1 = h.end[ih];
+                // One output row covers this input row (pooling, not upsampling, along D and H): a cell
+                // whose W run is one cell gathers one share, 0 + it (which turns -0 into +0, as the sum does).
                 boolean oneRow = d1 - d0 == 1 && h1 - h0 == 1;
-                int rowBase = gBase + (d0 * oh1 + h0) * ow1;
+                int rowBase = vBase + (d0 * oh1 + h0) * ow1;
                 for (int iw = 0; iw < w.inSize; iw++, self++) {
                     if (oneRow && wEnd[iw] - wFirst[iw] == 1) {
                         int o = rowBase + wFirst[iw];
-                        out[base + self] = indices[o] == self ? 0f + g[o] : 0f;
+                        out[base + self] = indices == null || indices[o] == self ? 0f + values[o] : 0f;
                         continue;
                     }
                     float sum = 0f;
                     for (int od = d0; od < d1; od++) {
                         for (int oh = h0; oh < h1; oh++) {
-                            int row = gBase + (od * oh1 + oh) * ow1;
+                            int row = vBase + (od * oh1 + oh) * ow1;
                             for (int ow = wFirst[iw]; ow < wEnd[iw]; ow++) {
-                                if (indices[row + ow] == self) {
-                                    sum += g[row + ow];
+                                if (indices == null || indices[row + ow] == self) {
+                                    sum += values[row + ow];
                                 }
                             }
                         }
