@@ -1,6 +1,6 @@
 package dev.clpool.opencl;
 
-import java.util.Arrays;
+import java.nio.LongBuffer;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,23 +16,11 @@ final class BinTables implements AutoCloseable {
     static final int KEEP = 32;
 
     private final Function<long[], ClBuffer> upload;
-    private final Map<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    /** By the tables' contents (a LongBuffer's equals and hashCode are its elements'), least recently used first. */
+    private final Map<LongBuffer, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
 
     BinTables(Function<long[], ClBuffer> upload) {
         this.upload = upload;
-    }
-
-    /** A table by its contents. */
-    private record Key(long[] table) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(table, k.table);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(table);
-        }
     }
 
     private static final class Entry {
@@ -70,7 +58,7 @@ final class BinTables implements AutoCloseable {
 
     /** {@code table} on the device, uploaded unless a recent call left it there. */
     synchronized Lease acquire(long[] table) {
-        Key key = new Key(table);
+        LongBuffer key = LongBuffer.wrap(table.clone());
         Entry e = entries.get(key);
         if (e == null) {
             e = new Entry(upload.apply(table));
