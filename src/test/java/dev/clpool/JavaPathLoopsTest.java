@@ -266,6 +266,9 @@ class JavaPathLoopsTest {
         assertPools(planar, avg(2, 3, 1), "avg-planes\\d+", "float64 2-d avg of whole rows");
         assertPools(planar, avg(2, 1), "avg-whole-planes", "float64 1x1 avg");
         assertPools(planar, max(2, 5, 42), "copy", "float64 identity");
+        double[] negInf = new double[2 * 5 * 6 * 7];
+        Arrays.fill(negInf, Double.NEGATIVE_INFINITY);
+        assertPools(Tensor.of(negInf, 2, 5, 6, 7), max(3, 2, 4, 3), "max-planes\\d+", "float64 all -inf: each bin's first index");
     }
 
     /** float16 and bfloat16 pool as PyTorch: widened to float, pooled, each result rounded once. */
@@ -310,8 +313,8 @@ class JavaPathLoopsTest {
     }
 
     /**
-     * Buffers and mixed storage: a direct input, a heap input pooled into direct outputs, and a direct input
-     * into heap outputs, with enough planes for several scratch blocks; all the bits of the heap call.
+     * Buffers and mixed storage: a direct input, and every mix of heap and direct input, values and indices
+     * through {@code poolInto}, with enough planes for several scratch blocks; all the bits of the heap call.
      */
     @Test
     void directBuffersAndMixedStoragePoolToTheBitsOfArrays() {
@@ -326,17 +329,15 @@ class JavaPathLoopsTest {
                 assertTrue(r.values().isDirect(), what + ": results in the input's kind of storage");
                 StorageAssert.assertBitExact(expected.values(), r.values(), what + ", direct");
                 Shape out = expected.values().shape();
-                for (boolean directOut : new boolean[] {true, false}) {
-                    Tensor in = directOut ? heap : direct;
-                    Tensor values = directOut ? Tensor.allocateDirect(dtype, out) : Tensor.zeros(dtype, out, Layout.CONTIGUOUS);
-                    // Indices in the other kind of storage than the values.
+                for (int mix = 0; mix < 8; mix++) { // bit 0: direct input, 1: direct values, 2: direct indices
+                    Tensor in = (mix & 1) != 0 ? direct : heap;
+                    Tensor values = (mix & 2) != 0 ? Tensor.allocateDirect(dtype, out) : Tensor.zeros(dtype, out, Layout.CONTIGUOUS);
                     Tensor indices = !op.withIndices() ? null
-                            : directOut ? Tensor.zeros(DType.INT64, out, Layout.CONTIGUOUS) : Tensor.allocateDirect(DType.INT64, out);
+                            : (mix & 4) != 0 ? Tensor.allocateDirect(DType.INT64, out) : Tensor.zeros(DType.INT64, out, Layout.CONTIGUOUS);
                     java.poolInto(in, op, values, indices);
-                    String into = what + " into " + (directOut ? "direct values, heap indices" : "heap values, direct indices");
-                    StorageAssert.assertBitExact(expected.values(), values, into);
+                    StorageAssert.assertBitExact(expected.values(), values, what + ", mix " + mix);
                     if (indices != null) {
-                        StorageAssert.assertBitExact(expected.indices(), indices, into + ", indices");
+                        StorageAssert.assertBitExact(expected.indices(), indices, what + ", mix " + mix + ", indices");
                     }
                 }
             }

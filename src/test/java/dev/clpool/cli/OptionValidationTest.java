@@ -9,6 +9,7 @@ import dev.clpool.npy.Npy;
 import dev.clpool.npy.NpzWriter;
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
+import dev.clpool.op.PyramidPool;
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
@@ -73,6 +74,7 @@ class OptionValidationTest {
         assertEquals("--input x.npy: outputSize 3", PoolOptions.badInput("x.npy", new IllegalArgumentException("outputSize 3"))
                 .getMessage());
         assertEquals(Shape.of(2, 3, 4), PoolOptions.plan(Shape.of(2, 7, 9), AdaptivePool.avg2d(OutputSize.of(3, 4)), "x.npy").outputShape());
+        assertEquals(2, PoolOptions.plan(Shape.of(2, 7, 9), PyramidPool.avg2d(1, 3), "x.npy").levels().size());
         BadInputException e = assertThrows(BadInputException.class,
                 () -> PoolOptions.plan(Shape.of(7), AdaptivePool.avg2d(OutputSize.of(3)), "x.npy"));
         assertTrue(e.getMessage().startsWith("--input x.npy: adaptive_avg_pool2d expects a 3-d"), e.getMessage());

@@ -36,6 +36,9 @@ class RunsAndChunksTest {
         assertEquals(new Chunks.Chunk(3, 3), c.get(1));
         assertEquals(new Chunks.Chunk(9, 1), c.get(3), "the last chunk holds what is left");
         assertEquals(new Chunks(5, 1), Chunks.of(5, 1000, 1000, "input", "plane", Shape.of(5, 10, 100)), "units as large as the cap, one a chunk");
+        assertEquals(5, new Chunks(5, 1).count());
+        assertEquals(2, new Chunks(5, 3).count(), "ceil(5 / 3)");
+        assertEquals(2, new Chunks(6, 3).count(), "6 / 3");
         assertEquals(0, Chunks.of(0, 300, 1000, "input", "plane", Shape.of(0, 10, 30)).count(), "no units, no chunks");
         assertEquals(new Chunks(3, 3), Chunks.of(3, 0, 1000, "input", "plane", Shape.of(3, 0)), "empty units count as a byte");
     }
