@@ -207,19 +207,37 @@ class JavaPathLoopsTest {
         assertPools(ties(5, 3, 9, 10), max(2, 4, 3), "max-planes\\d+", "max, 3 planes (only leftovers)");
     }
 
-    @Test
-    void planesSideBySideEachKeepTheFirstOfEveryTie() {
-        // 11 planes, each constant or alternating, so that every bin of every plane is a tie: a group that
-        // takes the last of a tie, or mixes up its planes' indices, changes an index or a zero's sign.
+    /**
+     * 11 planes of {@code h x w}, each constant or a short repeated pattern, so that every bin of every plane
+     * is a tie: a loop that takes the last of a tie, or mixes up its planes' indices, changes an index or a
+     * zero's sign.
+     */
+    static Tensor tiedPlanes(long h, long w) {
         float[][] patterns = {{2f}, {-0f, 0f}, {0f, -0f}, {-INF}, {INF}, {-3f}, {1f, 1f, 0f}, {-0f}, {5f, 5f, 5f, 4f}, {0f}, {-1f, -1f}};
-        int cells = 6 * 7;
+        int cells = Math.toIntExact(h * w);
         float[] x = new float[patterns.length * cells];
         for (int p = 0; p < patterns.length; p++) {
             for (int i = 0; i < cells; i++) {
                 x[p * cells + i] = patterns[p][i % patterns[p].length];
             }
         }
-        Tensor t = Tensor.of(x, 1, patterns.length, 6, 7);
+        return Tensor.of(x, 1, patterns.length, h, w);
+    }
+
+    /** 9 planes of 1 x 8, each with two NaN at places that differ between planes, and a 9 after them. */
+    static Tensor nanRuns() {
+        float[] x = new float[9 * 8];
+        for (int p = 0; p < 9; p++) {
+            x[p * 8 + (p % 4)] = NAN;
+            x[p * 8 + 4 + (p % 3)] = NAN;
+            x[p * 8 + 7] = 9f;
+        }
+        return Tensor.of(x, 9, 1, 8);
+    }
+
+    @Test
+    void planesSideBySideEachKeepTheFirstOfEveryTie() {
+        Tensor t = tiedPlanes(6, 7);
         assertPools(t, max(2, 4, 3), "max-planes\\d+", "ties in every bin of 11 planes");
         assertPools(t, max(2, 2, 1), "max-planes\\d+", "ties in whole rows of 11 planes");
         PoolResult r = TestDevices.java().adaptiveMaxPool2d(t, OutputSize.of(4, 3));
@@ -229,13 +247,7 @@ class JavaPathLoopsTest {
 
     @Test
     void nanRunsGiveTheLastNaNInEveryPlaneOfAGroup() {
-        float[] x = new float[9 * 8];
-        for (int p = 0; p < 9; p++) {
-            x[p * 8 + (p % 4)] = NAN;
-            x[p * 8 + 4 + (p % 3)] = NAN;
-            x[p * 8 + 7] = 9f;
-        }
-        Tensor t = Tensor.of(x, 9, 1, 8);
+        Tensor t = nanRuns();
         long[] indices = TestDevices.java().adaptiveMaxPool2d(t, OutputSize.of(1, 1)).indices().int64s();
         for (int p = 0; p < 9; p++) {
             assertEquals(4 + (p % 3), indices[p], "plane " + p + ": the last NaN");
