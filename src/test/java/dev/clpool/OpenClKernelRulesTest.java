@@ -46,9 +46,10 @@ class OpenClKernelRulesTest {
         Tensor zeros = Tensor.of(new float[] {-0f, 0f, -0f, 1f, -0f, Float.NaN}, 1, 2, 3);
         cases.add(new Case("identity avg of -0", zeros, AdaptivePool.avg2d(OutputSize.of(2, 3))));
         cases.add(new Case("identity max of -0", zeros, AdaptivePool.max2d(OutputSize.of(2, 3), true)));
-        Tensor nhwc = JavaPathLoopsTest.ties(21, 2, 20, 5, 6).toLayout(Layout.CHANNELS_LAST); // a block of 16 and 4 more
-        Tensor tiesNhwc = ties.toLayout(Layout.CHANNELS_LAST);
-        for (Tensor t : new Tensor[] {nhwc, tiesNhwc}) {
+        // Channels in blocks of 16: one and 4 more, exactly two, and 11 (ties in every bin).
+        Tensor partial = JavaPathLoopsTest.ties(21, 2, 20, 5, 6).toLayout(Layout.CHANNELS_LAST);
+        Tensor twoBlocks = JavaPathLoopsTest.ties(23, 2, 32, 5, 6).toLayout(Layout.CHANNELS_LAST);
+        for (Tensor t : new Tensor[] {partial, twoBlocks, ties.toLayout(Layout.CHANNELS_LAST)}) {
             cases.add(new Case("channels-last max of " + t.shape(), t, AdaptivePool.max2d(OutputSize.of(3, 4), true)));
             cases.add(new Case("channels-last avg of " + t.shape(), t, AdaptivePool.avg2d(OutputSize.of(3, 4))));
             cases.add(new Case("channels-last identity avg of " + t.shape(), t, AdaptivePool.avg2d(OutputSize.ofNullable(null, null))));
