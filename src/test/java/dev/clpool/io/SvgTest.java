@@ -89,4 +89,28 @@ class SvgTest {
         assertThrows(IllegalStateException.class, () -> new Svg(1, 1, "t", 12).end());
         assertThrows(IllegalArgumentException.class, () -> new Svg(1, 1, "t", 12).rect(0, 0, 1, 1, "fill"));
     }
+
+    /** The bytes themselves: one element a line, indented two spaces a group, attributes in the order given. */
+    @Test
+    void elementsAreWrittenOneALineIndentedByTheirGroups() {
+        String svg = new Svg(20, 10.5, "t", 12).group("fill", "red").rect(1, 2, 3, 4).group()
+                .text(5, 6, "x", "text-anchor", "end").end().line(0, 0, 1, 1).end().path("M0 0h1").toString();
+        assertEquals("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <svg xmlns="http://www.w3.org/2000/svg" width="20" height="10.5" viewBox="0 0 20 10.5" font-family="sans-serif" font-size="12">
+                  <title>t</title>
+                  <rect x="0" y="0" width="20" height="10.5" fill="white"/>
+                  <g fill="red">
+                    <rect x="1" y="2" width="3" height="4"/>
+                    <g>
+                      <text x="5" y="6" text-anchor="end">x</text>
+                    </g>
+                    <line x1="0" y1="0" x2="1" y2="1"/>
+                  </g>
+                  <path d="M0 0h1"/>
+                </svg>
+                """, svg);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Svg(1, 1, "t", 12).group().group().toString());
+        assertEquals("2 groups not ended", e.getMessage());
+    }
 }

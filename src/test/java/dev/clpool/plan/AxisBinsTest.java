@@ -351,6 +351,29 @@ class AxisBinsTest {
         assertEquals(0, new AxisBins(5, 0).starts().length, "a zero output size has no bins");
     }
 
+    /** {@code start(i) = floor(i * I / O)} for any i, past the last bin too: {@code start(O)} is the axis' end. */
+    @Test
+    void startIsTheFormulaForIndicesPastTheLastBin() {
+        for (long[] pair : List.of(new long[] {10, 7}, new long[] {5, 3}, new long[] {3, 5}, new long[] {1L << 40, 3})) {
+            long in = pair[0];
+            long out = pair[1];
+            for (long i = out; i < 3 * out; i++) {
+                assertEquals(Reference.start(i, out, in), AxisBins.start(i, out, in), in + "->" + out + ", i = " + i);
+            }
+            assertEquals(in, AxisBins.start(out, out, in), in + "->" + out);
+        }
+    }
+
+    @Test
+    void theShortestBinOfAnAxis() {
+        assertEquals(2, new AxisBins(10, 7).minBinLength(), "10 -> 7: bins of 2 and 3");
+        assertEquals(3, new AxisBins(9, 3).minBinLength(), "divisible: all 3");
+        assertEquals(1, new AxisBins(3, 5).minBinLength(), "upsampling: bins of 1 and 2");
+        assertEquals(7, new AxisBins(7, 1).minBinLength(), "one bin, the whole axis");
+        assertEquals(0, new AxisBins(5, 0).minBinLength(), "no bins");
+        assertEquals(4, new AxisBins(11, 3).minBinLength(), "11 -> 3: [0,4) [3,8) [7,11)");
+    }
+
     @Test
     void negativeSizesAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AxisBins(-1, 3));

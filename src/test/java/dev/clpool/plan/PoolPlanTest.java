@@ -1,5 +1,6 @@
 package dev.clpool.plan;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,8 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolMode;
+import dev.clpool.op.PyramidPool;
 import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.Reference;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -159,5 +163,53 @@ class PoolPlanTest {
                 }
             }
         }
+    }
+
+    @Test
+    void wrongRanksAreRefusedNamingTheShapesEachOperationTakes() {
+        String[] expected = {"a 2-d (C, L) or 3-d (N, C, L) tensor", "a 3-d (C, H, W) or 4-d (N, C, H, W) tensor",
+            "a 4-d (C, D, H, W) or 5-d (N, C, D, H, W) tensor"};
+        for (int rank = 1; rank <= 3; rank++) {
+            AdaptivePool op = AdaptivePool.avg(rank, OutputSize.of(1));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PoolPlan.of(Shape.of(2), op));
+            assertEquals("input: " + op.torchName() + " expects " + expected[rank - 1] + ", got shape [2] (rank 1)", e.getMessage());
+        }
+    }
+
+    /** The kernels' table: for D, H and W in turn, every bin's start, then every bin's end. */
+    @Test
+    void binTableHoldsStartsThenEndsPerAxis() {
+        PoolPlan p = PoolPlan.of(Shape.of(2, 5, 10, 3), AdaptivePool.max3d(OutputSize.of(3, 7, 5), true));
+        assertArrayEquals(new long[] {0, 1, 3, 2, 4, 5, 0, 1, 2, 4, 5, 7, 8, 2, 3, 5, 6, 8, 9, 10, 0, 0, 1, 1, 2, 1, 2, 2, 3, 3},
+                p.binTable());
+        assertArrayEquals(new long[] {0, 1, 0, 1, 0, 1, 2, 3, 1, 2, 3, 4}, PoolPlan.of(Shape.of(1, 4), AdaptivePool.avg1d(OutputSize.of(4)))
+                .binTable(), "1-d: D and H are identities of size 1");
+    }
+
+    @Test
+    void identityNeedsEveryAxisToKeepItsSize() {
+        assertTrue(PoolPlan.of(Shape.of(1, 2, 3, 4), AdaptivePool.avg3d(OutputSize.of(2, 3, 4))).isIdentity());
+        for (long[] size : new long[][] {{1, 3, 4}, {2, 2, 4}, {2, 3, 5}}) {
+            assertFalse(PoolPlan.of(Shape.of(1, 2, 3, 4), AdaptivePool.avg3d(OutputSize.of(size))).isIdentity(), Arrays.toString(size));
+        }
+    }
+
+    /** Up to {@code Tensor.MAX_ELEMENTS} output elements a Java array holds; one more is refused. */
+    @Test
+    void outputArrayLengthIsTheElementCountUpToTheArrayLimit() {
+        assertEquals(2 * 3 * 4 * 5, max(OutputSize.of(4, 5), 2, 3, 9, 9).outputArrayLength());
+        long most = Tensor.MAX_ELEMENTS;
+        assertEquals(most, PoolPlan.of(Shape.of(1, 1, 1), AdaptivePool.avg1d(OutputSize.of(most))).outputArrayLength());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PoolPlan.of(Shape.of(1, 1, 1), AdaptivePool.avg1d(OutputSize.of(most + 1))).outputArrayLength());
+        assertTrue(e.getMessage().contains((most + 1) + " elements, more than a Java array holds"), e.getMessage());
+    }
+
+    @Test
+    void pyramidsSumTheirLevelsCells() {
+        PyramidPlan p = PyramidPlan.of(Shape.of(2, 3, 8, 8), PyramidPool.avg2d(1, 2, 3));
+        assertEquals(1 + 4 + 9, p.outputPlaneSizes());
+        assertEquals(6, p.planes());
+        assertEquals(64, p.inputPlaneSize());
     }
 }
