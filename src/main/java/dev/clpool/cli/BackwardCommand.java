@@ -108,12 +108,9 @@ final class BackwardCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--mode max needs the forward pass's --indices, or the --input to"
                     + " compute them from");
         }
-        if (dims < 1 || dims > 3) {
-            throw new BadInputException("--dims: expected 1, 2 or 3, got " + dims);
-        }
-        if (outputSize != null && outputSize.arity() != 1 && outputSize.arity() != dims) {
-            throw new BadInputException("--output-size " + outputSize + ": expected " + (dims == 1 ? "1 size" : "1 or " + dims + " sizes")
-                    + " for " + dims + "-d pooling (--dims " + dims + "), got " + outputSize.arity());
+        PoolOptions.checkedDims(dims);
+        if (outputSize != null) {
+            PoolOptions.checked(outputSize, dims);
         }
         TensorFiles.checkWritable(output, "--output");
         try (InputFile g = TensorFiles.open(grad, null, DType.FLOAT32, "--grad");

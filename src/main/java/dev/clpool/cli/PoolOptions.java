@@ -44,24 +44,25 @@ final class PoolOptions {
             throw new BadInputException("--output-size: given " + outputSizes.size() + " times; only pool takes several"
                     + " (a pyramid, written to an .npz archive)");
         }
-        return new AdaptivePool(mode, checkedDims(), checked(outputSizes.get(0)), withIndices);
+        return new AdaptivePool(mode, checkedDims(dims), checked(outputSizes.get(0), dims), withIndices);
     }
 
     /** Every --output-size as a level of one pyramid. */
     PyramidPool pyramid(boolean withIndices) {
-        int rank = checkedDims();
-        return new PyramidPool(mode, rank, outputSizes.stream().map(this::checked).toList(), withIndices);
+        int rank = checkedDims(dims);
+        return new PyramidPool(mode, rank, outputSizes.stream().map(size -> checked(size, rank)).toList(), withIndices);
     }
 
-    private int checkedDims() {
+    /** {@code --dims}: 1, 2 or 3. */
+    static int checkedDims(int dims) {
         if (dims < 1 || dims > 3) {
             throw new BadInputException("--dims: expected 1, 2 or 3, got " + dims);
         }
         return dims;
     }
 
-    /** A size of one entry or one per pooled axis, named as PyTorch would refuse it. */
-    private OutputSize checked(OutputSize size) {
+    /** An --output-size for {@code dims}-d pooling: one entry or one per pooled axis, named as PyTorch would refuse it. */
+    static OutputSize checked(OutputSize size, int dims) {
         if (size.arity() != 1 && size.arity() != dims) {
             throw new BadInputException("--output-size " + size + ": expected " + (dims == 1 ? "1 size" : "1 or " + dims + " sizes")
                     + " for " + dims + "-d pooling (--dims " + dims + "), got " + size.arity());
