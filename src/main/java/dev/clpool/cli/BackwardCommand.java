@@ -94,10 +94,7 @@ final class BackwardCommand implements Callable<Integer> {
     private Path output;
 
     @Mixin
-    private DeviceOption device;
-
-    @Mixin
-    private StreamingOptions streaming;
+    private DeviceStreaming device;
 
     @Override
     public Integer call() throws Exception {
@@ -137,14 +134,15 @@ final class BackwardCommand implements Callable<Integer> {
                     throw new BadInputException("--indices " + indices + ": shape " + idx.shape() + " is not --grad's " + gradShape);
                 }
                 String where;
-                try (Clpool clpool = device.open(); TransferProgress progress = new TransferProgress(spec.commandLine().getErr())) {
-                    where = clpool.device();
-                    StreamOptions options = streaming.options(progress);
-                    if (mode == PoolMode.MAX && idx == null) {
-                        backwardFromInput(clpool, op, x, g, options);
-                    } else {
-                        StreamingPool.backward(clpool, op, inputShape, g, idx, OutputFile.opener(output), options);
-                    }
+                try {
+                    where = device.run(spec.commandLine().getErr(), (clpool, options) -> {
+                        if (mode == PoolMode.MAX && idx == null) {
+                            backwardFromInput(clpool, op, x, g, options);
+                        } else {
+                            StreamingPool.backward(clpool, op, inputShape, g, idx, OutputFile.opener(output), options);
+                        }
+                        return clpool.device();
+                    });
                 } catch (IllegalArgumentException e) {
                     if (e.getMessage().startsWith("indices: ")) {
                         throw new BadInputException("--indices " + indices + ": " + e.getMessage().substring(9), e);
