@@ -98,9 +98,7 @@ final class BackwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (indices != null && mode != PoolMode.MAX) {
-            throw new ParameterException(spec.commandLine(), "--indices needs --mode max (average pooling has no indices)");
-        }
+        PoolOptions.requireMax(spec.commandLine(), "--indices", indices, mode);
         if (mode == PoolMode.MAX && indices == null && input.file == null) {
             throw new ParameterException(spec.commandLine(), "--mode max needs the forward pass's --indices, or the --input to"
                     + " compute them from");

@@ -1,7 +1,6 @@
 package dev.clpool.cli;
 
 import dev.clpool.op.AdaptivePool;
-import dev.clpool.op.PoolMode;
 import dev.clpool.op.PyramidPool;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
@@ -79,9 +78,7 @@ final class PoolCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (indices != null && pooling.mode() != PoolMode.MAX) {
-            throw new ParameterException(spec.commandLine(), "--indices needs --mode max (average pooling has no indices)");
-        }
+        PoolOptions.requireMax(spec.commandLine(), "--indices", indices, pooling.mode());
         if (indices != null && indices.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
             throw new ParameterException(spec.commandLine(), "--output and --indices name the same file: " + output);
         }

@@ -8,7 +8,9 @@ import dev.clpool.tensor.Shape;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code --mode avg|max [--dims 1|2|3] --output-size SPEC [--output-size SPEC ...]}: which pooling to run. */
 final class PoolOptions {
@@ -68,6 +70,13 @@ final class PoolOptions {
                     + " for " + dims + "-d pooling (--dims " + dims + "), got " + size.arity());
         }
         return size;
+    }
+
+    /** Refuses {@code option}, one of int64 indices ({@code --indices}, {@code --expected-indices}), given without --mode max. */
+    static void requireMax(CommandLine commandLine, String option, Object value, PoolMode mode) {
+        if (value != null && mode != PoolMode.MAX) {
+            throw new ParameterException(commandLine, option + " needs --mode max (average pooling has no indices)");
+        }
     }
 
     /**
