@@ -1,6 +1,8 @@
 package dev.clpool.bench;
 
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
 import dev.clpool.tensor.Shape;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -23,5 +25,10 @@ public record BenchCase(Shape input, OutputSize outputSize) {
         long[] in = {input.dim(-2), input.dim(-1)};
         long[] out = outputSize.resolve(in);
         return out[0] + "×" + out[1];
+    }
+
+    /** The 2-d pooling to this output size in {@code mode}, max with its indices (as PyTorch computes them). */
+    AdaptivePool op(PoolMode mode) {
+        return mode == PoolMode.AVG ? AdaptivePool.avg2d(outputSize) : AdaptivePool.max2d(outputSize, true);
     }
 }

@@ -1,5 +1,7 @@
 package dev.clpool.bench;
 
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -29,5 +31,10 @@ public final class BenchInputs {
             }
         });
         return out;
+    }
+
+    /** A float32 tensor of {@code shape} holding {@link #normal(long, long)}'s floats. */
+    static Tensor normal(Shape shape, long seed) {
+        return Tensor.of(normal(shape.elementCount(), seed), shape);
     }
 }

@@ -30,6 +30,26 @@ public final class Benchmark {
     public record Step(int done, int total, String what) {
     }
 
+    /** Announces a run's {@code total} steps to a progress display, each as it starts, then "done". */
+    static final class Steps {
+        private final int total;
+        private final Consumer<Step> progress;
+        private int done;
+
+        Steps(int total, Consumer<Step> progress) {
+            this.total = total;
+            this.progress = progress;
+        }
+
+        void next(String what) {
+            progress.accept(new Step(done++, total, what));
+        }
+
+        void finish() {
+            progress.accept(new Step(total, total, "done"));
+        }
+    }
+
     private Benchmark() {
     }
 
@@ -80,15 +100,15 @@ public final class Benchmark {
                                         List<Host> hosts, List<Clpool> devices, Clpool reference, int runs,
                                         Consumer<Step> progress) {
         int total = cases.size() * modes.size() * dtypes.size() * layouts.size() * hosts.size() * devices.size() + devices.size();
-        int done = 0;
+        Steps steps = new Steps(total, progress);
         double[] copyGbps = new double[devices.size()];
         for (int d = 0; d < devices.size(); d++) {
-            progress.accept(new Step(done++, total, "copy bandwidth of " + devices.get(d).device()));
+            steps.next("copy bandwidth of " + devices.get(d).device());
             copyGbps[d] = copyBandwidth(devices.get(d));
         }
         List<BenchResult> results = new ArrayList<>();
         for (BenchCase c : cases) {
-            Tensor normal = Tensor.of(BenchInputs.normal(c.input().elementCount(), 42), c.input());
+            Tensor normal = BenchInputs.normal(c.input(), 42);
             for (DType dtype : dtypes) {
                 Tensor typed = dtype == DType.FLOAT32 ? normal : normal.to(dtype);
                 for (Layout layout : layouts) {
@@ -98,12 +118,11 @@ public final class Benchmark {
                         String storage = (dtype == DType.FLOAT32 ? "" : " " + dtype) + (layout == Layout.CONTIGUOUS ? "" : " " + label(layout))
                                 + (host == Host.HEAP ? "" : " " + host.label());
                         for (PoolMode mode : modes) {
-                            AdaptivePool op = mode == PoolMode.AVG ? AdaptivePool.avg2d(c.outputSize())
-                                    : AdaptivePool.max2d(c.outputSize(), true);
+                            AdaptivePool op = c.op(mode);
                             PoolResult expected = reference.pool(laid, op);
                             for (int d = 0; d < devices.size(); d++) {
                                 Clpool device = devices.get(d);
-                                progress.accept(new Step(done++, total, c.label() + " " + mode.label() + storage + " on " + device.device()));
+                                steps.next(c.label() + " " + mode.label() + storage + " on " + device.device());
                                 if (runs(device, input, op)) {
                                     results.add(measure(c, op, input, host, expected, device, copyGbps[d], runs));
                                 }
@@ -113,7 +132,7 @@ public final class Benchmark {
                 }
             }
         }
-        progress.accept(new Step(total, total, "done"));
+        steps.finish();
         return results;
     }
 
@@ -135,7 +154,6 @@ public final class Benchmark {
         double diff = difference(expected, device.pool(input, op));
         double[] kernelMs = new double[runs];
         double[] callMs = new double[runs];
-        double[] endToEndMs = new double[runs];
         try (DeviceTensor x = device.upload(input)) {
             for (int r = -2; r < runs; r++) {
                 long t0 = System.nanoTime();
@@ -147,13 +165,7 @@ public final class Benchmark {
                 }
             }
         }
-        for (int r = -2; r < runs; r++) {
-            long t0 = System.nanoTime();
-            device.pool(input, op);
-            if (r >= 0) {
-                endToEndMs[r] = (System.nanoTime() - t0) / 1e6;
-            }
-        }
+        double endToEnd = time(runs, () -> device.pool(input, op));
         PoolPlan plan = PoolPlan.of(input.shape(), op);
         int elementBytes = input.dtype().byteSize();
         long bytes = plan.inputShape().elementCount() * elementBytes
@@ -161,7 +173,7 @@ public final class Benchmark {
         double kernel = median(kernelMs);
         String kernelName = device.kernelFor(input, op);
         return new BenchResult(BenchCase.shapeText(c.input()), c.outputText().replace('×', 'x'), op.mode().label(),
-                device.device(), kernelName, kernel, median(endToEndMs), bytes / (kernel * 1e6), copyGbps, diff, runs,
+                device.device(), kernelName, kernel, endToEnd, bytes / (kernel * 1e6), copyGbps, diff, runs,
                 input.dtype().toString(), label(input.layout()), host.label(), median(callMs));
     }
 
@@ -203,6 +215,19 @@ public final class Benchmark {
 
     private static double[] asDoubles(Tensor t) {
         return t.to(DType.FLOAT64).doubles();
+    }
+
+    /** The median of {@code runs} timed calls in milliseconds, after two untimed ones. */
+    static double time(int runs, Runnable call) {
+        double[] ms = new double[runs];
+        for (int r = -2; r < runs; r++) {
+            long t0 = System.nanoTime();
+            call.run();
+            if (r >= 0) {
+                ms[r] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        return median(ms);
     }
 
     static double median(double[] v) {

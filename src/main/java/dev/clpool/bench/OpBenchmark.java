@@ -78,73 +78,57 @@ public final class OpBenchmark {
     /** Each pyramid in each mode on each device, against its levels pooled one call at a time. */
     public static List<OpResult> pyramids(List<PyramidCase> cases, List<PoolMode> modes, List<Clpool> devices,
                                           Clpool reference, int runs, Consumer<Benchmark.Step> progress) {
-        int total = cases.size() * modes.size() * devices.size();
-        int done = 0;
+        Benchmark.Steps steps = new Benchmark.Steps(cases.size() * modes.size() * devices.size(), progress);
         List<OpResult> results = new ArrayList<>();
         for (PyramidCase c : cases) {
-            Tensor input = Tensor.of(BenchInputs.normal(c.input().elementCount(), 42), c.input());
+            Tensor input = BenchInputs.normal(c.input(), 42);
             for (PoolMode mode : modes) {
                 PyramidPool op = new PyramidPool(mode, 2, c.levels(), mode == PoolMode.MAX);
                 List<PoolResult> expected = reference.pyramid(input, op);
                 for (Clpool device : devices) {
-                    progress.accept(new Benchmark.Step(done++, total, c.label() + " " + mode.label() + " on " + device.device()));
+                    steps.next(c.label() + " " + mode.label() + " on " + device.device());
                     List<PoolResult> actual = device.pyramid(input, op);
                     double diff = 0;
                     for (int l = 0; l < expected.size(); l++) {
                         diff = Math.max(diff, Benchmark.difference(expected.get(l), actual.get(l)));
                     }
-                    double ms = time(runs, () -> device.pyramid(input, op));
-                    double separate = time(runs, () -> op.levels().forEach(level -> device.pool(input, level)));
+                    double ms = Benchmark.time(runs, () -> device.pyramid(input, op));
+                    double separate = Benchmark.time(runs, () -> op.levels().forEach(level -> device.pool(input, level)));
                     String method = device.kernelFor(input.shape(), op);
                     results.add(new OpResult("pyramid", BenchCase.shapeText(c.input()), c.label().substring(c.label().indexOf('→') + 1),
                             mode.label(), device.device(), method, ms, "separate levels", separate, diff, runs));
                 }
             }
         }
-        progress.accept(new Benchmark.Step(total, total, "done"));
+        steps.finish();
         return results;
     }
 
     /** Each case's backward pass in each mode on each device, against its forward pass. */
     public static List<OpResult> backward(List<BenchCase> cases, List<PoolMode> modes, List<Clpool> devices,
                                           Clpool reference, int runs, Consumer<Benchmark.Step> progress) {
-        int total = cases.size() * modes.size() * devices.size();
-        int done = 0;
+        Benchmark.Steps steps = new Benchmark.Steps(cases.size() * modes.size() * devices.size(), progress);
         List<OpResult> results = new ArrayList<>();
         for (BenchCase c : cases) {
-            Tensor input = Tensor.of(BenchInputs.normal(c.input().elementCount(), 42), c.input());
+            Tensor input = BenchInputs.normal(c.input(), 42);
             for (PoolMode mode : modes) {
-                AdaptivePool op = mode == PoolMode.AVG ? AdaptivePool.avg2d(c.outputSize()) : AdaptivePool.max2d(c.outputSize(), true);
+                AdaptivePool op = c.op(mode);
                 PoolResult forward = reference.pool(input, op);
-                Tensor g = Tensor.of(BenchInputs.normal(forward.values().elementCount(), 7), forward.values().shape());
+                Tensor g = BenchInputs.normal(forward.values().shape(), 7);
                 Tensor expected = reference.backward(op, input.shape(), g, forward.indices());
                 for (Clpool device : devices) {
-                    progress.accept(new Benchmark.Step(done++, total, c.label() + " " + mode.label() + " backward on " + device.device()));
+                    steps.next(c.label() + " " + mode.label() + " backward on " + device.device());
                     Tensor actual = device.backward(op, input.shape(), g, forward.indices());
                     double diff = Benchmark.difference(new PoolResult(expected, null), new PoolResult(actual, null));
-                    double ms = time(runs, () -> device.backward(op, input.shape(), g, forward.indices()));
-                    double forwardMs = time(runs, () -> device.pool(input, op));
+                    double ms = Benchmark.time(runs, () -> device.backward(op, input.shape(), g, forward.indices()));
+                    double forwardMs = Benchmark.time(runs, () -> device.pool(input, op));
                     results.add(new OpResult("backward", BenchCase.shapeText(c.input()), c.outputText().replace('×', 'x'),
                             mode.label(), device.device(), device.backwardKernelFor(op, input.shape()), ms, "forward", forwardMs, diff, runs));
                 }
             }
         }
-        progress.accept(new Benchmark.Step(total, total, "done"));
+        steps.finish();
         return results;
-    }
-
-    /** 0 when values (NaN equal to NaN) and indices are identical, else infinity. */
-    /** The median of {@code runs} timed calls in milliseconds, after two untimed ones. */
-    private static double time(int runs, Runnable call) {
-        double[] ms = new double[runs];
-        for (int r = -2; r < runs; r++) {
-            long t0 = System.nanoTime();
-            call.run();
-            if (r >= 0) {
-                ms[r] = (System.nanoTime() - t0) / 1e6;
-            }
-        }
-        return Benchmark.median(ms);
     }
 
     /** A fixed-width table for the terminal. */

@@ -94,26 +94,18 @@ final class BackwardCommand implements Callable<Integer> {
     private Path output;
 
     @Mixin
-    private DeviceOption device;
-
-    @Mixin
-    private StreamingOptions streaming;
+    private DeviceStreaming device;
 
     @Override
     public Integer call() throws Exception {
-        if (indices != null && mode != PoolMode.MAX) {
-            throw new ParameterException(spec.commandLine(), "--indices needs --mode max (average pooling has no indices)");
-        }
+        PoolOptions.requireMax(spec.commandLine(), "--indices", indices, mode);
         if (mode == PoolMode.MAX && indices == null && input.file == null) {
             throw new ParameterException(spec.commandLine(), "--mode max needs the forward pass's --indices, or the --input to"
                     + " compute them from");
         }
-        if (dims < 1 || dims > 3) {
-            throw new BadInputException("--dims: expected 1, 2 or 3, got " + dims);
-        }
-        if (outputSize != null && outputSize.arity() != 1 && outputSize.arity() != dims) {
-            throw new BadInputException("--output-size " + outputSize + ": expected " + (dims == 1 ? "1 size" : "1 or " + dims + " sizes")
-                    + " for " + dims + "-d pooling (--dims " + dims + "), got " + outputSize.arity());
+        PoolOptions.checkedDims(dims);
+        if (outputSize != null) {
+            PoolOptions.checked(outputSize, dims);
         }
         TensorFiles.checkWritable(output, "--output");
         try (InputFile g = TensorFiles.open(grad, null, DType.FLOAT32, "--grad");
@@ -140,14 +132,15 @@ final class BackwardCommand implements Callable<Integer> {
                     throw new BadInputException("--indices " + indices + ": shape " + idx.shape() + " is not --grad's " + gradShape);
                 }
                 String where;
-                try (Clpool clpool = device.open(); TransferProgress progress = new TransferProgress(spec.commandLine().getErr())) {
-                    where = clpool.device();
-                    StreamOptions options = streaming.options(progress);
-                    if (mode == PoolMode.MAX && idx == null) {
-                        backwardFromInput(clpool, op, x, g, options);
-                    } else {
-                        StreamingPool.backward(clpool, op, inputShape, g, idx, OutputFile.opener(output), options);
-                    }
+                try {
+                    where = device.run(spec.commandLine().getErr(), (clpool, options) -> {
+                        if (mode == PoolMode.MAX && idx == null) {
+                            backwardFromInput(clpool, op, x, g, options);
+                        } else {
+                            StreamingPool.backward(clpool, op, inputShape, g, idx, OutputFile.opener(output), options);
+                        }
+                        return clpool.device();
+                    });
                 } catch (IllegalArgumentException e) {
                     if (e.getMessage().startsWith("indices: ")) {
                         throw new BadInputException("--indices " + indices + ": " + e.getMessage().substring(9), e);

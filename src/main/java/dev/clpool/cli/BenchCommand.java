@@ -200,13 +200,7 @@ final class BenchCommand implements Callable<Integer> {
             out.print(transferText);
             out.flush();
             write(results, transferText);
-            long wrong = results.stream().filter(r -> !matchesJava(r)).count();
-            if (wrong > 0) {
-                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + wrong
-                        + " results differ from the Java path (see the max diff column)");
-                return ExitCodes.FAILED;
-            }
-            return ExitCodes.OK;
+            return verdict(results.stream().filter(r -> !matchesJava(r)).count());
         } finally {
             devices.forEach(Clpool::close);
         }
@@ -284,19 +278,13 @@ final class BenchCommand implements Callable<Integer> {
             out.print(OpBenchmark.table(results));
             out.flush();
             if (json != null) {
-                TensorFiles.write(json, OpBenchmark.json(results).getBytes(StandardCharsets.UTF_8));
+                writeText(json, OpBenchmark.json(results));
             }
             if (markdown != null) {
-                TensorFiles.write(markdown, OpBenchmark.markdown(results, Machine.describe()).getBytes(StandardCharsets.UTF_8));
+                writeText(markdown, OpBenchmark.markdown(results, Machine.describe()));
             }
             // Pyramids and gradients are the Java path's bits on every device, as the library promises.
-            long wrong = results.stream().filter(r -> r.maxAbsDiff() != 0).count();
-            if (wrong > 0) {
-                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + wrong
-                        + " results differ from the Java path (see the max diff column)");
-                return ExitCodes.FAILED;
-            }
-            return ExitCodes.OK;
+            return verdict(results.stream().filter(r -> r.maxAbsDiff() != 0).count());
         } finally {
             devices.forEach(Clpool::close);
         }
@@ -361,16 +349,30 @@ final class BenchCommand implements Callable<Integer> {
 
     private void write(List<BenchResult> results, String transferText) throws IOException {
         if (json != null) {
-            TensorFiles.write(json, BenchReport.json(results).getBytes(StandardCharsets.UTF_8));
+            writeText(json, BenchReport.json(results));
         }
         if (markdown != null) {
-            String text = BenchReport.markdown(results, Machine.describe()) + (transferText.isEmpty() ? ""
-                    : "\n```" + transferText + "```\n");
-            TensorFiles.write(markdown, text.getBytes(StandardCharsets.UTF_8));
+            writeText(markdown, BenchReport.markdown(results, Machine.describe()) + (transferText.isEmpty() ? ""
+                    : "\n```" + transferText + "```\n"));
         }
         if (svg != null) {
-            TensorFiles.write(svg, BenchChart.svg(results, CHART_TITLE).getBytes(StandardCharsets.UTF_8));
+            writeText(svg, BenchChart.svg(results, CHART_TITLE));
         }
+    }
+
+    /** Exit 1 when {@code wrong} results differ from the Java path, saying so on stderr; else 0. */
+    private int verdict(long wrong) {
+        if (wrong > 0) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + wrong
+                    + " results differ from the Java path (see the max diff column)");
+            return ExitCodes.FAILED;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Writes a report, UTF-8. */
+    private static void writeText(Path file, String text) throws IOException {
+        TensorFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code --replot}: the chart of an earlier run's results; any option of a run would be ignored, so it is refused. */
@@ -387,7 +389,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         TensorFiles.checkWritable(svg, "--svg");
         List<BenchResult> results = readResults(replot);
-        TensorFiles.write(svg, BenchChart.svg(results, CHART_TITLE).getBytes(StandardCharsets.UTF_8));
+        writeText(svg, BenchChart.svg(results, CHART_TITLE));
         spec.commandLine().getOut().println("drew the " + results.size() + " results of " + replot + " into " + svg);
         return ExitCodes.OK;
     }

@@ -83,9 +83,7 @@ final class CompareCommand implements Callable<Integer> {
         if (expectedIndices != null && expected == null) {
             throw new ParameterException(spec.commandLine(), "--expected-indices needs --expected");
         }
-        if (expectedIndices != null && pooling.mode() != PoolMode.MAX) {
-            throw new ParameterException(spec.commandLine(), "--expected-indices needs --mode max (average pooling has no indices)");
-        }
+        PoolOptions.requireMax(spec.commandLine(), "--expected-indices", expectedIndices, pooling.mode());
         try (InputFile x = input.open();
              InputFile expectedValues = expected == null ? null : TensorFiles.open(expected, null, DType.FLOAT32, "--expected");
              InputFile expectedIdx = expectedIndices == null ? null

@@ -5,6 +5,7 @@ import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolMode;
 import dev.clpool.tensor.Shape;
 import java.util.Locale;
+import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -17,11 +18,7 @@ final class Converters {
     static final class Mode implements ITypeConverter<PoolMode> {
         @Override
         public PoolMode convert(String text) {
-            try {
-                return PoolMode.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("expected avg or max, got '" + text + "'");
-            }
+            return parse(text, PoolMode::parse, "avg or max");
         }
     }
 
@@ -29,17 +26,7 @@ final class Converters {
     static final class Size implements ITypeConverter<OutputSize> {
         @Override
         public OutputSize convert(String text) {
-            try {
-                OutputSize size = OutputSize.parse(text);
-                if (size.arity() > 2) {
-                    throw new IllegalArgumentException("output size '" + text + "': expected 1 or 2 sizes for 2-d pooling"
-                            + " (7, 5,7, none,7 or 5,none), got " + size.arity());
-                }
-                size.resolve(new long[] {1, 1}); // checks the signs now, before any input is read
-                return size;
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+            return outputSize(text, 2, "1 or 2 sizes for 2-d pooling (7, 5,7, none,7 or 5,none)");
         }
     }
 
@@ -50,17 +37,7 @@ final class Converters {
     static final class AnySize implements ITypeConverter<OutputSize> {
         @Override
         public OutputSize convert(String text) {
-            try {
-                OutputSize size = OutputSize.parse(text);
-                if (size.arity() > 3) {
-                    throw new IllegalArgumentException("output size '" + text + "': expected 1 to 3 sizes (one per pooled"
-                            + " axis), got " + size.arity());
-                }
-                size.resolve(new long[size.arity()]); // checks the signs now, before any input is read
-                return size;
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+            return outputSize(text, 3, "1 to 3 sizes (one per pooled axis)");
         }
     }
 
@@ -88,11 +65,7 @@ final class Converters {
     static final class Device implements ITypeConverter<DeviceSelector> {
         @Override
         public DeviceSelector convert(String text) {
-            try {
-                return DeviceSelector.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+            return parse(text, DeviceSelector::parse);
         }
     }
 
@@ -131,5 +104,35 @@ final class Converters {
             throw new TypeConversionException("expected a size in bytes of at least 1, such as 4096, 512k, 64m or 1g, got '"
                     + text + "'");
         }
+    }
+
+    /** {@code parse(text)}; the library's refusal becomes picocli's, with the library's message. */
+    static <T> T parse(String text, Function<String, T> parse) {
+        try {
+            return parse.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** {@code parse(text)}; the library's refusal becomes picocli's, "expected {@code expected}, got 'text'". */
+    static <T> T parse(String text, Function<String, T> parse, String expected) {
+        try {
+            return parse.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException("expected " + expected + ", got '" + text + "'");
+        }
+    }
+
+    /** An output size of at most {@code most} sizes ({@code expected} says which), its signs checked now, before any input is read. */
+    private static OutputSize outputSize(String text, int most, String expected) {
+        return parse(text, t -> {
+            OutputSize size = OutputSize.parse(t);
+            if (size.arity() > most) {
+                throw new IllegalArgumentException("output size '" + t + "': expected " + expected + ", got " + size.arity());
+            }
+            size.resolve(new long[size.arity()]);
+            return size;
+        });
     }
 }

@@ -1,8 +1,6 @@
 package dev.clpool.cli;
 
-import dev.clpool.Clpool;
 import dev.clpool.op.AdaptivePool;
-import dev.clpool.op.PoolMode;
 import dev.clpool.op.PyramidPool;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
@@ -76,16 +74,11 @@ final class PoolCommand implements Callable<Integer> {
     private Path indices;
 
     @Mixin
-    private DeviceOption device;
-
-    @Mixin
-    private StreamingOptions streaming;
+    private DeviceStreaming device;
 
     @Override
     public Integer call() throws Exception {
-        if (indices != null && pooling.mode() != PoolMode.MAX) {
-            throw new ParameterException(spec.commandLine(), "--indices needs --mode max (average pooling has no indices)");
-        }
+        PoolOptions.requireMax(spec.commandLine(), "--indices", indices, pooling.mode());
         if (indices != null && indices.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
             throw new ParameterException(spec.commandLine(), "--output and --indices name the same file: " + output);
         }
@@ -109,12 +102,11 @@ final class PoolCommand implements Callable<Integer> {
         try (InputFile x = storage.open(input)) {
             AdaptivePool op = pooling.op(indices != null);
             PoolPlan plan = PoolOptions.plan(x.shape(), op, input.name());
-            String where;
-            try (Clpool clpool = device.open(); TransferProgress progress = new TransferProgress(spec.commandLine().getErr())) {
+            String where = device.run(spec.commandLine().getErr(), (clpool, options) -> {
                 StreamingPool.pool(clpool, op, x, OutputFile.opener(output), indices == null ? null : OutputFile.opener(indices),
-                        streaming.options(progress));
-                where = clpool.device() + Shares.of(clpool);
-            }
+                        options);
+                return clpool.device() + Shares.of(clpool);
+            });
             spec.commandLine().getOut().println(op + ": " + input.name() + " " + x.physicalShape() + StorageOptions.describe(x)
                     + " -> " + output + " " + x.layout().physicalShape(plan.outputShape())
                     + (indices != null ? " and " + indices + " (int64)" : "") + ", on " + where);
@@ -138,12 +130,10 @@ final class PoolCommand implements Callable<Integer> {
                     idx.add(new HeapSink());
                 }
             }
-            String where;
-            try (Clpool clpool = device.open(); TransferProgress progress = new TransferProgress(spec.commandLine().getErr())) {
-                StreamingPool.pyramid(clpool, op, x, List.copyOf(values), idx == null ? null : List.copyOf(idx),
-                        streaming.options(progress));
-                where = clpool.device() + Shares.of(clpool);
-            }
+            String where = device.run(spec.commandLine().getErr(), (clpool, options) -> {
+                StreamingPool.pyramid(clpool, op, x, List.copyOf(values), idx == null ? null : List.copyOf(idx), options);
+                return clpool.device() + Shares.of(clpool);
+            });
             Map<String, Tensor> valueArrays = new LinkedHashMap<>();
             Map<String, Tensor> indexArrays = new LinkedHashMap<>();
             StringBuilder shapes = new StringBuilder();

@@ -8,7 +8,9 @@ import dev.clpool.tensor.Shape;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code --mode avg|max [--dims 1|2|3] --output-size SPEC [--output-size SPEC ...]}: which pooling to run. */
 final class PoolOptions {
@@ -44,29 +46,37 @@ final class PoolOptions {
             throw new BadInputException("--output-size: given " + outputSizes.size() + " times; only pool takes several"
                     + " (a pyramid, written to an .npz archive)");
         }
-        return new AdaptivePool(mode, checkedDims(), checked(outputSizes.get(0)), withIndices);
+        return new AdaptivePool(mode, checkedDims(dims), checked(outputSizes.get(0), dims), withIndices);
     }
 
     /** Every --output-size as a level of one pyramid. */
     PyramidPool pyramid(boolean withIndices) {
-        int rank = checkedDims();
-        return new PyramidPool(mode, rank, outputSizes.stream().map(this::checked).toList(), withIndices);
+        int rank = checkedDims(dims);
+        return new PyramidPool(mode, rank, outputSizes.stream().map(size -> checked(size, rank)).toList(), withIndices);
     }
 
-    private int checkedDims() {
+    /** {@code --dims}: 1, 2 or 3. */
+    static int checkedDims(int dims) {
         if (dims < 1 || dims > 3) {
             throw new BadInputException("--dims: expected 1, 2 or 3, got " + dims);
         }
         return dims;
     }
 
-    /** A size of one entry or one per pooled axis, named as PyTorch would refuse it. */
-    private OutputSize checked(OutputSize size) {
+    /** An --output-size for {@code dims}-d pooling: one entry or one per pooled axis, named as PyTorch would refuse it. */
+    static OutputSize checked(OutputSize size, int dims) {
         if (size.arity() != 1 && size.arity() != dims) {
             throw new BadInputException("--output-size " + size + ": expected " + (dims == 1 ? "1 size" : "1 or " + dims + " sizes")
                     + " for " + dims + "-d pooling (--dims " + dims + "), got " + size.arity());
         }
         return size;
+    }
+
+    /** Refuses {@code option}, one of int64 indices ({@code --indices}, {@code --expected-indices}), given without --mode max. */
+    static void requireMax(CommandLine commandLine, String option, Object value, PoolMode mode) {
+        if (value != null && mode != PoolMode.MAX) {
+            throw new ParameterException(commandLine, option + " needs --mode max (average pooling has no indices)");
+        }
     }
 
     /**

@@ -105,11 +105,7 @@ final class StorageOptions {
     static final class LayoutConverter implements ITypeConverter<Layout> {
         @Override
         public Layout convert(String text) {
-            try {
-                return Layout.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("expected nchw or nhwc, got '" + text + "'");
-            }
+            return Converters.parse(text, Layout::parse, "nchw or nhwc");
         }
     }
 }

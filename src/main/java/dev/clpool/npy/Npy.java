@@ -156,13 +156,22 @@ public final class Npy {
     }
 
     private static Tensor read(Path file, boolean bfloat16Bits) throws IOException {
+        try (FileChannel channel = open(file)) {
+            return NpyDecoder.decode(source(channel), channel.size(), file.toString(), bfloat16Bits);
+        }
+    }
+
+    /** Opens a file to read; a missing one is a {@link NoSuchFileException} that says so. */
+    private static FileChannel open(Path file) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return NpyDecoder.decode((into, offset, length) -> channel.read(ByteBuffer.wrap(into, offset, length)),
-                    channel.size(), file.toString(), bfloat16Bits);
-        }
+        return FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    /** The decoder's source of bytes over a channel, from its position. */
+    private static NpyDecoder.Source source(FileChannel channel) {
+        return (into, offset, length) -> channel.read(ByteBuffer.wrap(into, offset, length));
     }
 
     /**
@@ -175,12 +184,8 @@ public final class Npy {
      * @throws NpyFormatException as {@link #read(Path)}, the message starting with the file's path
      */
     public static NpyHeader header(Path file, boolean bfloat16Bits) throws IOException {
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no such file");
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return NpyDecoder.header((into, offset, length) -> channel.read(ByteBuffer.wrap(into, offset, length)),
-                    channel.size(), file.toString(), bfloat16Bits);
+        try (FileChannel channel = open(file)) {
+            return NpyDecoder.header(source(channel), channel.size(), file.toString(), bfloat16Bits);
         }
     }
 

@@ -6,12 +6,8 @@ import dev.clpool.npy.NpyHeader;
 import dev.clpool.npy.Npz;
 import dev.clpool.npy.NpzMember;
 import dev.clpool.tensor.Layout;
-import dev.clpool.tensor.Shape;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -44,21 +40,15 @@ public final class NpySource {
         Objects.requireNonNull(layout, "layout");
         if (key == null) {
             NpyHeader h = Npy.header(file, bfloat16Bits);
-            Shape shape = layout.logicalShape(h.shape());
-            return new MappedSource(FileChannel.open(file, StandardOpenOption.READ), h.headerBytes(), h.dtype(), h.order(),
-                    shape, layout, file.toString());
+            return new MappedSource(file, h.headerBytes(), h, layout, file.toString());
         }
         NpzMember member = Npz.member(file, key, bfloat16Bits);
         try {
-            NpyHeader h = member.header();
-            Shape shape = layout.logicalShape(h.shape());
             if (member.isStored()) {
                 member.close(); // the archive is mapped as a file: its ZipFile is not needed
-                return new MappedSource(FileChannel.open(file, StandardOpenOption.READ), member.dataOffset(), h.dtype(),
-                        h.order(), shape, layout, member.name());
+                return new MappedSource(file, member.dataOffset(), member.header(), layout, member.name());
             }
-            InputStream data = member.openData();
-            return new InflatedSource(data, member, h.dtype(), h.order(), shape, layout, member.name());
+            return new InflatedSource(member, layout);
         } catch (IOException | RuntimeException e) {
             member.close();
             throw e;
