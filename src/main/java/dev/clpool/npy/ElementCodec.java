@@ -4,8 +4,8 @@ import dev.clpool.tensor.DType;
 import java.nio.ByteBuffer;
 
 /**
- * How the elements of each Java array a {@code Tensor} holds move to and from {@code .npy} bytes, a chunk
- * at a time: the one copy loop of reading and of writing goes through here.
+ * How the elements of each Java array a {@code Tensor} holds are read from {@code .npy} bytes, a chunk at a
+ * time: the one copy loop of reading goes through here (writing copies from any storage with {@code Tensor.copyTo}).
  */
 enum ElementCodec {
     SHORTS(Short.BYTES) {
@@ -18,11 +18,6 @@ enum ElementCodec {
         void decode(ByteBuffer chunk, Object array, int at, int count) {
             chunk.asShortBuffer().get((short[]) array, at, count);
         }
-
-        @Override
-        void encode(Object array, int at, int count, ByteBuffer chunk) {
-            chunk.asShortBuffer().put((short[]) array, at, count);
-        }
     },
     FLOATS(Float.BYTES) {
         @Override
@@ -33,11 +28,6 @@ enum ElementCodec {
         @Override
         void decode(ByteBuffer chunk, Object array, int at, int count) {
             chunk.asFloatBuffer().get((float[]) array, at, count);
-        }
-
-        @Override
-        void encode(Object array, int at, int count, ByteBuffer chunk) {
-            chunk.asFloatBuffer().put((float[]) array, at, count);
         }
     },
     DOUBLES(Double.BYTES) {
@@ -50,11 +40,6 @@ enum ElementCodec {
         void decode(ByteBuffer chunk, Object array, int at, int count) {
             chunk.asDoubleBuffer().get((double[]) array, at, count);
         }
-
-        @Override
-        void encode(Object array, int at, int count, ByteBuffer chunk) {
-            chunk.asDoubleBuffer().put((double[]) array, at, count);
-        }
     },
     LONGS(Long.BYTES) {
         @Override
@@ -65,11 +50,6 @@ enum ElementCodec {
         @Override
         void decode(ByteBuffer chunk, Object array, int at, int count) {
             chunk.asLongBuffer().get((long[]) array, at, count);
-        }
-
-        @Override
-        void encode(Object array, int at, int count, ByteBuffer chunk) {
-            chunk.asLongBuffer().put((long[]) array, at, count);
         }
     };
 
@@ -101,7 +81,4 @@ enum ElementCodec {
 
     /** Copies {@code count} elements from the chunk's position (in its byte order) into {@code array} from index {@code at}. */
     abstract void decode(ByteBuffer chunk, Object array, int at, int count);
-
-    /** Copies {@code count} elements of {@code array} from index {@code at} to the chunk's position, in its byte order. */
-    abstract void encode(Object array, int at, int count, ByteBuffer chunk);
 }

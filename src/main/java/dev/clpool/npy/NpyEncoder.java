@@ -31,14 +31,15 @@ final class NpyEncoder {
     static <E extends Exception> void encode(Tensor tensor, Sink<E> out) throws E {
         byte[] header = header(tensor);
         out.write(header, 0, header.length);
-        ElementCodec codec = ElementCodec.of(tensor.dtype());
+        int bytes = tensor.dtype().byteSize();
         int count = Math.toIntExact(tensor.elementCount());
-        byte[] chunk = new byte[(int) Math.min(ElementCodec.CHUNK_BYTES, (long) count * codec.bytes)];
+        int perChunk = ElementCodec.CHUNK_BYTES / bytes;
+        byte[] chunk = new byte[(int) Math.min(ElementCodec.CHUNK_BYTES, (long) count * bytes)];
         ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
         for (int at = 0; at < count; ) {
-            int k = Math.min(count - at, codec.perChunk());
-            codec.encode(tensor.array(), at, k, view);
-            out.write(chunk, 0, k * codec.bytes);
+            int k = Math.min(count - at, perChunk);
+            tensor.copyTo(at, view, k); // any storage: an array, a heap or direct buffer, in either byte order
+            out.write(chunk, 0, k * bytes);
             at += k;
         }
     }

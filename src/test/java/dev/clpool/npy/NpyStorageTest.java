@@ -32,6 +32,22 @@ class NpyStorageTest {
     Path dir;
 
     @Test
+    void tensorsInBuffersAreWrittenAsTheSameArrayAsOnTheHeap() throws IOException {
+        float[] v = {1.5f, -0f, Float.NaN, 3e38f, -2f, 0.25f};
+        Tensor heap = Tensor.of(v, 2, 3);
+        ByteBuffer big = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.BIG_ENDIAN);
+        big.asFloatBuffer().put(v);
+        for (Tensor t : new Tensor[] {heap.toDirect(), Tensor.of(big, DType.FLOAT32, heap.shape()),
+            heap.to(DType.FLOAT16).toDirect(), Tensor.ofInt64(new long[] {1, -2, 3}, Shape.of(3)).toDirect()}) {
+            Tensor onHeap = t.toHeap();
+            assertArrayEquals(Npy.toBytes(onHeap), Npy.toBytes(t), t.toString());
+            Path p = dir.resolve("buffer.npy");
+            Npy.write(p, t);
+            assertArrayEquals(Npy.toBytes(onHeap), Files.readAllBytes(p), t.toString());
+        }
+    }
+
+    @Test
     void float16RoundTripKeepsEveryPattern() throws IOException {
         short[] all = new short[65536];
         for (int i = 0; i < all.length; i++) {
