@@ -3,10 +3,12 @@ package dev.clpool.io;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Writes files so that readers see either the old file or the complete new one, never a partial one. */
 public final class AtomicFiles {
@@ -37,12 +39,16 @@ public final class AtomicFiles {
      */
     public static Pending create(Path file) throws IOException {
         Path target = file.toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-        try {
-            return new Pending(target, tmp, FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
-        } catch (IOException | RuntimeException | Error e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+        while (true) {
+            // Not Files.createTempFile, which makes the file owner-only: the result gets the permissions
+            // any new file of the user's gets (the umask's), as a file written in place would.
+            Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toUnsignedString(
+                    ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try {
+                return new Pending(target, tmp, FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW));
+            } catch (FileAlreadyExistsException e) {
+                // another writer's temporary file: draw another name
+            }
         }
     }
 

@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -414,6 +415,16 @@ class NpyTest {
             assertEquals(listed, listing(), "no temporary file is left after " + failure);
         }
         assertArrayEquals(new float[] {1, 2, 3}, Npy.read(target).floats());
+    }
+
+    @Test
+    void aWrittenFileHasThePermissionsOfAnyNewFileOfTheUser() throws IOException {
+        Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path written = dir.resolve("written.npy");
+        Npy.write(written, Tensor.of(new float[] {1}, 1));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(written),
+                "as the umask says, not owner-only as a temporary file");
     }
 
     @Test
