@@ -1,25 +1,25 @@
 package dev.clpool;
 
-import dev.clpool.op.AdaptivePool;
-import dev.clpool.op.DevicePoolResult;
-import dev.clpool.op.OutputSize;
-import dev.clpool.op.PoolMode;
-import dev.clpool.op.PoolResult;
-import dev.clpool.spi.Backend;
-import dev.clpool.tensor.DeviceTensor;
-import dev.clpool.tensor.Shape;
-import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.DevicePoolResult;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
 import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.opencl.OpenClOptions;
 import dev.clpool.plan.AxisBins;
 import dev.clpool.plan.BackwardPlan;
-import dev.clpool.testing.Reference;
+import dev.clpool.spi.Backend;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.LaunchLog;
+import dev.clpool.testing.Reference;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.SpyBackend;
 import dev.clpool.testing.TensorAssert;

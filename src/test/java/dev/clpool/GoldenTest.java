@@ -1,10 +1,10 @@
 package dev.clpool;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.clpool.op.PoolResult;
 import dev.clpool.tensor.Tensor;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-
 import dev.clpool.testing.GoldenCases;
 import dev.clpool.testing.TensorAssert;
 import dev.clpool.testing.TestDevices;

@@ -1,11 +1,11 @@
 package dev.clpool;
 
-import dev.clpool.tensor.BFloat16;
-import dev.clpool.tensor.Float16;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clpool.tensor.BFloat16;
+import dev.clpool.tensor.Float16;
 import dev.clpool.testing.Seeds;
 import java.util.Arrays;
 import java.util.Random;

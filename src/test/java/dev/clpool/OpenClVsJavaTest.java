@@ -1,15 +1,15 @@
 package dev.clpool;
 
-import dev.clpool.op.AdaptivePool;
-import dev.clpool.op.OutputSize;
-import dev.clpool.op.PoolResult;
-import dev.clpool.tensor.Shape;
-import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolResult;
 import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.opencl.OpenClDevices;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.TensorAssert;
 import dev.clpool.testing.TestDevices;

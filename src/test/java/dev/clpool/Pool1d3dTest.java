@@ -1,18 +1,18 @@
 package dev.clpool;
 
-import dev.clpool.op.AdaptivePool;
-import dev.clpool.op.OutputSize;
-import dev.clpool.op.PoolMode;
-import dev.clpool.op.PoolResult;
-import dev.clpool.tensor.Shape;
-import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
 import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.opencl.OpenClOptions;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.Reference;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.SpyBackend;

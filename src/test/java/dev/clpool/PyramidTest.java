@@ -1,19 +1,19 @@
 package dev.clpool;
 
-import dev.clpool.op.OutputSize;
-import dev.clpool.op.PoolMode;
-import dev.clpool.op.PoolResult;
-import dev.clpool.op.PyramidPool;
-import dev.clpool.tensor.Shape;
-import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.op.PyramidPool;
 import dev.clpool.opencl.OpenClBackend;
 import dev.clpool.opencl.OpenClOptions;
 import dev.clpool.plan.PyramidPlan;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.LaunchLog;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.SpyBackend;

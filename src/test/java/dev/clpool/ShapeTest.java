@@ -1,12 +1,12 @@
 package dev.clpool;
 
-import dev.clpool.tensor.Shape;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clpool.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
 /** {@link Shape}: sizes, negative indexing, counts with overflow checks, immutability, value semantics. */

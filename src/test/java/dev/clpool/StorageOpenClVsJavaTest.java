@@ -1,23 +1,23 @@
 package dev.clpool;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.DevicePoolResult;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolResult;
+import dev.clpool.opencl.OpenClBackend;
+import dev.clpool.opencl.OpenClOptions;
+import dev.clpool.plan.PoolPlan;
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.DeviceTensor;
 import dev.clpool.tensor.Float16;
 import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.clpool.opencl.OpenClBackend;
-import dev.clpool.opencl.OpenClOptions;
-import dev.clpool.plan.PoolPlan;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.StorageAssert;
 import dev.clpool.testing.TestDevices;

@@ -1,5 +1,10 @@
 package dev.clpool;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolResult;
@@ -8,11 +13,6 @@ import dev.clpool.tensor.Float16;
 import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.clpool.testing.Reference;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.StorageAssert;

@@ -1,11 +1,5 @@
 package dev.clpool;
 
-import dev.clpool.tensor.BFloat16;
-import dev.clpool.tensor.DType;
-import dev.clpool.tensor.Float16;
-import dev.clpool.tensor.Layout;
-import dev.clpool.tensor.Shape;
-import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -13,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clpool.tensor.BFloat16;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Float16;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** The storage types and layouts of {@link Tensor}: factories, accessors, views, reordering and conversion. */

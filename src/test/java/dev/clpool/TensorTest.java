@@ -1,12 +1,5 @@
 package dev.clpool;
 
-import dev.clpool.op.AdaptivePool;
-import dev.clpool.op.OutputSize;
-import dev.clpool.op.PoolMode;
-import dev.clpool.op.PoolResult;
-import dev.clpool.tensor.DType;
-import dev.clpool.tensor.Shape;
-import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** {@link Tensor} and the small values around it: DType, PoolMode, AdaptivePool, PoolResult. */

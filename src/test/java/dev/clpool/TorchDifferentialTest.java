@@ -1,15 +1,15 @@
 package dev.clpool;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolMode;
 import dev.clpool.op.PoolResult;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.clpool.testing.Reference;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.SpyBackend;

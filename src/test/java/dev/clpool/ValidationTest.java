@@ -1,12 +1,5 @@
 package dev.clpool;
 
-import dev.clpool.op.AdaptivePool;
-import dev.clpool.op.OutputSize;
-import dev.clpool.op.PoolMode;
-import dev.clpool.op.PoolResult;
-import dev.clpool.tensor.DType;
-import dev.clpool.tensor.Shape;
-import dev.clpool.tensor.Tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,9 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
+import dev.clpool.op.PoolResult;
 import dev.clpool.opencl.ClCalls;
 import dev.clpool.opencl.LiveObjects;
 import dev.clpool.plan.PoolPlan;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Shape;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.Allocations;
 import dev.clpool.testing.SpyBackend;
 import dev.clpool.testing.TestDevices;

@@ -1,15 +1,15 @@
 package dev.clpool.bench;
 
-import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.tensor.DType;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.DevicePoolResult;
-import dev.clpool.tensor.DeviceTensor;
-import dev.clpool.tensor.Layout;
 import dev.clpool.op.PoolMode;
 import dev.clpool.op.PoolResult;
-import dev.clpool.tensor.Tensor;
 import dev.clpool.plan.PoolPlan;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.clpool.bench;
 
-import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolMode;
 import dev.clpool.op.PoolResult;

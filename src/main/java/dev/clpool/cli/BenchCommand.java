@@ -1,24 +1,24 @@
 package dev.clpool.cli;
 
 import dev.clpool.Clpool;
-import dev.clpool.tensor.DType;
-import dev.clpool.tensor.Layout;
 import dev.clpool.DeviceSelector;
-import dev.clpool.op.OutputSize;
-import dev.clpool.op.PoolMode;
-import dev.clpool.tensor.Shape;
 import dev.clpool.bench.BenchCase;
 import dev.clpool.bench.BenchChart;
 import dev.clpool.bench.BenchJsonReader;
 import dev.clpool.bench.BenchReport;
 import dev.clpool.bench.BenchResult;
-import dev.clpool.bench.Machine;
 import dev.clpool.bench.Benchmark;
+import dev.clpool.bench.Machine;
 import dev.clpool.bench.OpBenchmark;
 import dev.clpool.bench.Suites;
+import dev.clpool.op.OutputSize;
+import dev.clpool.op.PoolMode;
 import dev.clpool.opencl.DeviceInfo;
 import dev.clpool.opencl.OpenClDevices;
 import dev.clpool.opencl.OpenClOptions;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Shape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +28,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import java.util.function.Function;
 
 /** {@code bench}: kernel and end-to-end times, bandwidth against the device's copy bandwidth. */
 @Command(name = "bench", usageHelpAutoWidth = true, sortOptions = false,

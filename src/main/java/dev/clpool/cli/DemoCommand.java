@@ -1,13 +1,13 @@
 package dev.clpool.cli;
 
-import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
 import dev.clpool.DeviceSelector;
+import dev.clpool.bench.BenchInputs;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolResult;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.bench.BenchInputs;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

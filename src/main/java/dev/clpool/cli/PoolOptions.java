@@ -4,13 +4,13 @@ import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolMode;
 import dev.clpool.op.PyramidPool;
-import dev.clpool.tensor.Shape;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.plan.PyramidPlan;
+import dev.clpool.tensor.Shape;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /** {@code --mode avg|max [--dims 1|2|3] --output-size SPEC [--output-size SPEC ...]}: which pooling to run. */
 final class PoolOptions {

@@ -1,13 +1,13 @@
 package dev.clpool.cli;
 
-import dev.clpool.stream.NpySource;
-import dev.clpool.tensor.DType;
-import dev.clpool.tensor.Layout;
-import dev.clpool.tensor.Tensor;
 import dev.clpool.io.AtomicFiles;
 import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;
 import dev.clpool.npy.NpzWriter;
+import dev.clpool.stream.NpySource;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Layout;
+import dev.clpool.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.clpool.npy;
 
-import dev.clpool.tensor.Tensor;
 import dev.clpool.io.AtomicFiles;
+import dev.clpool.tensor.Tensor;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;

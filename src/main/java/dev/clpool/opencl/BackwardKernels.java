@@ -6,9 +6,9 @@ import dev.clpool.plan.BackwardPlan;
 import dev.clpool.plan.Chunks;
 import dev.clpool.plan.PoolPlan;
 import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import dev.clpool.tensor.Tensor;
 
 /**
  * Backward passes on an OpenCL device: {@code backward.cl}'s gathers, one work-item per input

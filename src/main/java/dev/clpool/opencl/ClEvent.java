@@ -1,10 +1,10 @@
 package dev.clpool.opencl;
 
+import java.util.List;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_event;
-import java.util.List;
 
 /** Owns a {@code cl_event}: completion, and the command's device time from the profiling queue. */
 final class ClEvent extends ClResource {

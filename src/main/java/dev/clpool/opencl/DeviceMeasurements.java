@@ -2,12 +2,12 @@ package dev.clpool.opencl;
 
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
+import dev.clpool.plan.PoolPlan;
 import dev.clpool.spi.TransferRates;
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.plan.PoolPlan;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.jocl.CL;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clpool.DeviceSelector;
+import dev.clpool.npy.Npy;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.npy.Npy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package dev.clpool.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.tensor.Shape;
 import dev.clpool.npy.Npy;
+import dev.clpool.tensor.Shape;
 import dev.clpool.testing.SvgDocument;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package dev.clpool.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.tensor.Tensor;
 import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.GoldenCases;
 import dev.clpool.testing.TestDevices;
 import java.io.IOException;

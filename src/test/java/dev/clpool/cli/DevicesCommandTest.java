@@ -10,8 +10,8 @@ import dev.clpool.testing.TestDevices;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
+import picocli.CommandLine;
 
 /** {@code devices} lists what OpenCL offers and marks the automatic choice, or explains its absence. */
 class DevicesCommandTest {

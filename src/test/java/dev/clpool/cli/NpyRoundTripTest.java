@@ -3,10 +3,10 @@ package dev.clpool.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.clpool.tensor.DType;
-import dev.clpool.tensor.Tensor;
 import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.GoldenCases;
 import java.io.IOException;
 import java.io.InputStream;

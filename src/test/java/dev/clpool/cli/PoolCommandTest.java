@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clpool.npy.Npy;
+import dev.clpool.npy.Npz;
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.npy.Npy;
-import dev.clpool.npy.Npz;
 import dev.clpool.testing.GoldenCases;
 import dev.clpool.testing.TensorAssert;
 import dev.clpool.testing.TestDevices;

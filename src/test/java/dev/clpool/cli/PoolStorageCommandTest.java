@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clpool.npy.Npy;
 import dev.clpool.op.AdaptivePool;
-import dev.clpool.tensor.DType;
-import dev.clpool.tensor.Layout;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.DType;
+import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.npy.Npy;
 import dev.clpool.testing.StorageAssert;
 import dev.clpool.testing.TestDevices;
 import java.io.IOException;

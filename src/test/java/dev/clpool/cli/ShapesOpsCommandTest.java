@@ -3,14 +3,14 @@ package dev.clpool.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
+import dev.clpool.npy.Npy;
+import dev.clpool.npy.Npz;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolResult;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
-import dev.clpool.npy.Npy;
-import dev.clpool.npy.Npz;
 import dev.clpool.testing.TensorAssert;
 import dev.clpool.testing.TestDevices;
 import java.io.IOException;

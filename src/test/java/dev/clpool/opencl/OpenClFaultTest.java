@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
-import dev.clpool.op.DevicePoolResult;
 import dev.clpool.DeviceSelector;
-import dev.clpool.tensor.DeviceTensor;
+import dev.clpool.op.AdaptivePool;
+import dev.clpool.op.DevicePoolResult;
 import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolResult;
+import dev.clpool.tensor.DeviceTensor;
 import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.TensorAssert;
 import dev.clpool.testing.TestDevices;

@@ -1,10 +1,10 @@
 package dev.clpool.reliability.fuzz;
 
-import dev.clpool.op.AdaptivePool;
 import dev.clpool.Clpool;
+import dev.clpool.op.AdaptivePool;
 import dev.clpool.op.PoolResult;
-import dev.clpool.tensor.Tensor;
 import dev.clpool.opencl.DeviceInfo;
+import dev.clpool.tensor.Tensor;
 import dev.clpool.testing.Seeds;
 import dev.clpool.testing.TensorAssert;
 import dev.clpool.testing.Torch;

@@ -20,9 +20,9 @@ import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
 import java.nio.LongBuffer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class OnnxPoolingTest {
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
