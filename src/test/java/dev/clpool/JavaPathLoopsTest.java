@@ -330,6 +330,38 @@ class JavaPathLoopsTest {
     }
 
     /**
+     * Channels last in 3-d (N, D, H, W, C), two batch elements, bins that overlap along every axis: averages summed
+     * along the channels from a float32 array in place, and from float16 and a direct buffer through the band of
+     * input rows staged per output row; max through the blocks. All the definition's bits, element by element.
+     */
+    @Test
+    void channelsLastThreeDimensionalBinsKeepTheDefinitionsBits() {
+        Tensor planar = ties(15, 2, 20, 5, 7, 6);
+        for (AdaptivePool op : new AdaptivePool[] {avg(3, 3, 4, 4), avg(3, 2, 1, 5), max(3, 3, 4, 4)}) {
+            for (String storage : new String[] {"float32", "float16", "direct"}) {
+                Tensor in = switch (storage) {
+                    case "float16" -> planar.to(DType.FLOAT16);
+                    case "direct" -> planar.toDirect();
+                    default -> planar;
+                };
+                Tensor nhwc = in.toLayout(Layout.CHANNELS_LAST);
+                String loop = TestDevices.java().kernelFor(nhwc, op);
+                String what = storage + " channels last " + op;
+                assertTrue(op.mode() == PoolMode.AVG ? loop.equals("channels-last-avg") : loop.startsWith("channels-last-blocks/max-"),
+                        what + ": runs " + loop);
+                Expected expected = reference(in.to(DType.FLOAT32).toLayout(Layout.CONTIGUOUS), op);
+                PoolResult r = TestDevices.java().pool(nhwc, op);
+                Tensor values = r.values().toLayout(Layout.CONTIGUOUS).to(DType.FLOAT32);
+                Tensor want = storage.equals("float16") ? expected.values().to(DType.FLOAT16).to(DType.FLOAT32) : expected.values();
+                StorageAssert.assertBitExact(want, values, what);
+                if (op.withIndices()) {
+                    StorageAssert.assertBitExact(expected.indices(), r.indices().toLayout(Layout.CONTIGUOUS), what + ", indices");
+                }
+            }
+        }
+    }
+
+    /**
      * Buffers and mixed storage: a direct input, and every mix of heap and direct input, values and indices
      * through {@code poolInto}, with enough planes for several scratch blocks; all the bits of the heap call.
      */

@@ -1,7 +1,6 @@
 package dev.clpool.cli;
 
 import dev.clpool.io.AtomicFiles;
-import dev.clpool.npy.Npy;
 import dev.clpool.npy.Npz;
 import dev.clpool.npy.NpzWriter;
 import dev.clpool.stream.NpySource;
@@ -98,16 +97,7 @@ final class TensorFiles {
         }
     }
 
-    /** Writes a {@code .npy} file atomically: on failure an existing file stays as it was. */
-    static void write(Path file, Tensor tensor) throws IOException {
-        try {
-            Npy.write(file, tensor);
-        } catch (IOException e) {
-            throw OutputFile.cannotWrite(file, e);
-        }
-    }
-
-    /** Writes tensors as an {@code .npz} archive (keys in the map's order), atomically, as {@link #write(Path, Tensor)}. */
+    /** Writes tensors as an {@code .npz} archive (keys in the map's order), atomically: on failure an existing file stays as it was. */
     static void writeArchive(Path file, Map<String, Tensor> arrays) throws IOException {
         try {
             NpzWriter.write(file, arrays);
@@ -116,7 +106,7 @@ final class TensorFiles {
         }
     }
 
-    /** Writes bytes atomically, as {@link #write(Path, Tensor)}. */
+    /** Writes bytes atomically, as {@link #writeArchive}. */
     static void write(Path file, byte[] bytes) throws IOException {
         try {
             AtomicFiles.write(file, channel -> {
