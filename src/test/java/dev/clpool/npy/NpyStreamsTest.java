@@ -293,6 +293,22 @@ class NpyStreamsTest {
     }
 
     @Test
+    void readsThatReturnNoBytesBeforeTheEndAreReadOn() throws IOException {
+        // A read may bring nothing yet (FileChannel.read, which the file reader uses, may): only -1 is the end.
+        Tensor t = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        InputStream stuttering = new FilterInputStream(new ByteArrayInputStream(Npy.toBytes(t))) {
+            private boolean nothing;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                nothing = !nothing;
+                return nothing ? 0 : super.read(b, off, Math.min(len, 3));
+            }
+        };
+        assertArrayEquals(t.floats(), Npy.read(stuttering).floats());
+    }
+
+    @Test
     void aStreamThatEndsPartwayCostsASmallMultipleOfWhatItSent() {
         // 4 MiB declared, 3 MiB sent: the array grows with the data and is refused when the stream ends.
         int sent = 3 << 20;

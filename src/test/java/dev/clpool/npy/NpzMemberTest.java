@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.Shape;
@@ -15,10 +16,13 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NpzMemberTest {
     static final Path NUMPY_SAVEZ = Path.of("test-data", "numpy-savez.npz");
+    /** This process's open file descriptors, as links to what they are open on (Linux). */
+    private static final Path PROC_FD = Path.of("/proc/self/fd");
 
     @TempDir
     Path dir;
@@ -98,5 +104,72 @@ class NpzMemberTest {
         assertEquals(byRead.getMessage(), byMember.getMessage());
         assertTrue(byMember.getMessage().contains("no array 'y'") && byMember.getMessage().contains("x, big_endian, half"),
                 byMember.getMessage());
+    }
+
+    @Test
+    void aMembersDataReadsTheSameByteByByte() throws IOException {
+        try (NpzMember m = Npz.member(NUMPY_SAVEZ, "big_endian", false)) {
+            byte[] all;
+            try (InputStream in = m.openData()) {
+                all = in.readAllBytes();
+            }
+            assertEquals(m.header().dataBytes(), all.length);
+            try (InputStream in = m.openData()) {
+                for (int i = 0; i < all.length; i++) {
+                    assertEquals(all[i] & 0xFF, in.read(), "byte " + i);
+                }
+                assertEquals(-1, in.read());
+            }
+        }
+    }
+
+    @Test
+    void aDeflatedMemberWhoseHeaderCannotBeInflatedIsRefusedNamingIt() throws IOException {
+        Path file = dir.resolve("corrupt.npz");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("x.npy"));
+            zip.write(Npy.toBytes(Tensor.of(new float[] {1, 2, 3}, 3)));
+        }
+        long data;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            data = ZipOffsets.dataOffset(ch, "x.npy", file.toString());
+        }
+        // 0xFF starts a final block of the reserved type 3, which no inflater accepts.
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) 0xFF}), data);
+        }
+        NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npz.member(file, "x", false));
+        assertTrue(e.getMessage().startsWith(file + ":x: corrupt compressed data ("), e.getMessage());
+    }
+
+    @Test
+    void aMemberHoldsItsArchiveOpenUntilClosedAndARefusedOneDoesNot() throws IOException {
+        assumeTrue(Files.isDirectory(PROC_FD), "counts open files in /proc/self/fd");
+        // A copy of its own: no other test's archive shares the descriptor ZipFile opens for it.
+        Path file = Files.copy(NUMPY_SAVEZ, dir.resolve("own.npz"));
+        try (NpzMember m = Npz.member(file, "x", false)) {
+            assertTrue(descriptorsOf(file) > 0, "the member holds the archive open");
+        }
+        assertEquals(0, descriptorsOf(file), "closing the member closes the archive");
+        assertThrows(NpyFormatException.class, () -> Npz.member(file, "y", false));
+        assertEquals(0, descriptorsOf(file), "a refused member leaves the archive closed");
+    }
+
+    /** How many of this process's open file descriptors are {@code file}. */
+    private static int descriptorsOf(Path file) throws IOException {
+        Path real = file.toRealPath();
+        int n = 0;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC_FD)) {
+            for (Path fd : fds) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(real)) {
+                        n++;
+                    }
+                } catch (IOException e) {
+                    // Closed since it was listed (the listing's own descriptor, among others).
+                }
+            }
+        }
+        return n;
     }
 }
