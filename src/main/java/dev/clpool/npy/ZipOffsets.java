@@ -102,6 +102,9 @@ final class ZipOffsets {
         for (int at = extra; at + 4 <= extra + extraLength; ) {
             int id = u16(dir, at);
             int length = u16(dir, at + 2);
+            if (at + 4 + length > extra + extraLength) {
+                break; // a field running past the extra area: what follows is the comment or the next entry
+            }
             if (id == ZIP64_EXTRA) {
                 int field = at + 4 + (sizeUnset ? 8 : 0) + (compressedUnset ? 8 : 0);
                 if (field + 8 > at + 4 + length) {

@@ -202,6 +202,19 @@ class ZipOffsetsTest {
         assertRefused("an entry's ZIP64 offset is missing", z.toArray(), "x.npy");
     }
 
+    /** A ZIP64 field that declares more bytes than the extra area holds: its offset would be read from the comment. */
+    @Test
+    void aZip64FieldRunningPastTheExtraAreaIsRefused() throws IOException {
+        Zip z = new Zip();
+        int x = z.local("x.npy", data("x.npy"));
+        byte[] extra = new Zip().u16(0x0001).u16(8).toArray();
+        byte[] offsetInComment = new Zip().u64(x).toArray();
+        int dirOffset = z.position();
+        z.central("x.npy", data("x.npy").length, UNSET32, extra, new String(offsetInComment, StandardCharsets.ISO_8859_1));
+        z.end(1, z.position() - dirOffset, dirOffset, "");
+        assertRefused("an entry's ZIP64 offset is missing", z.toArray(), "x.npy");
+    }
+
     @Test
     void aCentralEntryWithABadSignatureIsRefusedWhenTheSearchReachesIt() throws IOException {
         Zip z = new Zip();
