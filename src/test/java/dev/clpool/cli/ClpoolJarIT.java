@@ -52,7 +52,9 @@ class ClpoolJarIT {
         Path y = dir.resolve("y.npy");
         noJvmWarnings(Cli.jar(JAR, "pool", "--mode", "avg", "--output-size", "5,7", "--input", x.toString(), "--output",
                 y.toString()).succeeds());
-        noJvmWarnings(Cli.jar(JAR, "compare", "--mode", "max", "--output-size", "5,7", "--input", x.toString()).succeeds());
+        // auto: OpenCL where there is some, else the Java path (compare's own default, opencl, fails without OpenCL).
+        noJvmWarnings(Cli.jar(JAR, "compare", "--mode", "max", "--output-size", "5,7", "--input", x.toString(), "--device", "auto")
+                .succeeds());
         assertEquals(Shape.of(1, 64, 5, 7), Npy.read(y).shape());
         Cli.jar(JAR, "pool", "--mode", "avg", "--output-size", "5,x", "--input", x.toString(), "--output", y.toString())
                 .failsWithOneLine(ExitCodes.BAD_INPUT, "--output-size");
