@@ -98,7 +98,7 @@ class EveryPathFuzzTest {
                     h = 1025 + r.nextInt(8);
                     w = 1025 + r.nextInt(8);
                     oh = 1 + (long) r.nextInt(2);
-                    ow = 1 + (long) r.nextInt(2);
+                    ow = oh == 1 ? 2L : 1 + (long) r.nextInt(2); // never 1x1: the average would be the whole-plane loop
                 }
             }
             long n = 1 + r.nextInt(3);
