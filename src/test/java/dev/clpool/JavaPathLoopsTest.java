@@ -274,10 +274,26 @@ class JavaPathLoopsTest {
         assertPools(finite(16, 3, 4, 5, 6, 7), avg(3, 2, 4, 3), "avg-bins8", "3-d avg, 12 planes");
         assertPools(ties(17, 3, 4, 5, 6, 7), max(3, 2, 4, 3), "max-\\S+", "3-d max, 12 planes");
         assertPools(finite(18, 3, 4, 5, 6, 7), avg(3, 1, 1, 1), "avg-whole-planes8", "3-d global avg, 12 planes");
-        assertPools(finite(19, 1, 9, 1030, 1030), avg(2, 2, 3), "avg-rows8", "2-d avg, planes of 1030x1030");
-        assertPools(ties(20, 1, 9, 1030, 1030), max(2, 2, 3), "max-rows8", "2-d max, planes of 1030x1030");
-        assertPools(finite(21, 9, 1, 3, 400, 1000), avg(3, 2, 2, 3), "avg-rows8", "3-d avg, planes of 3x400x1000");
-        assertPools(ties(22, 9, 1, 3, 400, 1000), max(3, 2, 2, 3), "max-rows8", "3-d max, planes of 3x400x1000");
+        // 17 planes: two runs of 8 side by side (the second starting at plane 8) and one plane left over.
+        Tensor rows2d = finite(19, 1, 17, 1030, 1030);
+        assertPools(rows2d, avg(2, 2, 3), "avg-rows8", "2-d avg, planes of 1030x1030");
+        assertPools(rows2d, avg(2, 3, 1), "avg-rows8", "2-d avg of whole rows, planes of 1030x1030");
+        Tensor rows2dMax = firstPlaneLargest(finite(20, 1, 17, 1030, 1030));
+        assertPools(rows2dMax, max(2, 2, 3), "max-rows8", "2-d max, planes of 1030x1030");
+        assertPools(rows2dMax, max(2, 3, 1), "max-rows8", "2-d max of whole rows, planes of 1030x1030");
+        assertPools(finite(21, 17, 1, 3, 400, 1000), avg(3, 2, 2, 3), "avg-rows8", "3-d avg, planes of 3x400x1000");
+        assertPools(firstPlaneLargest(finite(22, 17, 1, 3, 400, 1000)), max(3, 2, 2, 3), "max-rows8",
+                "3-d max, planes of 3x400x1000");
+    }
+
+    /**
+     * {@code t} with its first plane all 100, above the others' finite values: a lane that began its scan from
+     * another plane's element would keep 100.
+     */
+    private static Tensor firstPlaneLargest(Tensor t) {
+        float[] x = t.floats();
+        Arrays.fill(x, 0, Math.toIntExact(t.elementCount() / (t.shape().dim(0) * t.shape().dim(1))), 100f);
+        return t;
     }
 
     /** Finite values whose sums depend on every element and its sign: -1, -0, +0, 1 and 1/1024. */
