@@ -9,10 +9,6 @@ final class Bins {
     final int[] start;
     final int[] end;
 
-    boolean isIdentity() {
-        return in == out;
-    }
-
     Bins(AxisBins axis) {
         in = Math.toIntExact(axis.inputSize());
         out = Math.toIntExact(axis.outputSize());

@@ -118,6 +118,7 @@ class JavaBackendTest {
         Tensor x = values(6, 2, 4, 5).to(DType.FLOAT16);
         DeviceTensor t = backend.upload(x);
         assertEquals("DeviceTensor" + x.shape() + " float16 on the Java path", t.toString());
+        assertEquals(backend.description(), t.device(), "the device a tensor belongs to");
         Tensor nhwc = values(6, 1, 2, 4, 5).toLayout(Layout.CHANNELS_LAST);
         assertEquals("DeviceTensor[1, 2, 4, 5] float32 " + Layout.CHANNELS_LAST + " on the Java path", backend.upload(nhwc).toString());
         Tensor back = Tensor.zeros(DType.FLOAT16, x.shape(), Layout.CONTIGUOUS);

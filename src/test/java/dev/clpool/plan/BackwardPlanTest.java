@@ -80,6 +80,22 @@ class BackwardPlanTest {
         }
     }
 
+    /** 65,640 indices, more than the 65,536 read at a time: the last block, partly filled, is read and checked too. */
+    @Test
+    void indicesPastOneBlockAreCheckedToTheLast() {
+        int planes = 5470;
+        BackwardPlan many = BackwardPlan.of(Shape.of(planes, 4, 5, 6), AdaptivePool.max3d(OutputSize.of(2, 2, 3), true),
+                Shape.of(planes, 2, 2, 3));
+        long[] indices = new long[planes * 12];
+        for (int p = 0; p < planes; p++) {
+            System.arraycopy(firstCells(), 0, indices, p * 12, 12);
+        }
+        many.checkIndices(idx(indices), 0);
+        indices[indices.length - 1] = 0;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> many.checkIndices(idx(indices), 0));
+        assertTrue(e.getMessage().startsWith("indices: element " + (indices.length - 1) + " is 0, outside the bin"), e.getMessage());
+    }
+
     @Test
     void theRefusalDescribesTheBinInTheOperationsAxes() {
         long[] indices = firstCells();

@@ -148,6 +148,8 @@ class EveryPathFuzzTest {
             }
         }
         assertEquals(List.of(), failures.stream().limit(5).toList(), failures.size() + " failed cases");
+        assertEquals(List.of("copy", "avg-whole-planes8", "max-columns", "avg-bins8", "max-bins8", "avg-staged-bins8",
+                "max-staged-bins8", "avg-rows8", "max-rows8"), JavaBackend.poolLoopNames(), "the loops this test must reach");
         for (String loop : JavaBackend.poolLoopNames()) {
             assertTrue(ran.contains(loop), "no case ran the Java loop " + loop + "; ran " + ran);
             if (!loop.startsWith("avg-")) {
