@@ -17,9 +17,11 @@ import dev.clpool.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The command line's checks at their edges, as units: the sizes and tolerances they accept and refuse, and
@@ -28,6 +30,22 @@ import org.junit.jupiter.api.io.TempDir;
 class OptionValidationTest {
     @TempDir
     Path dir;
+
+    /** {@code --chunk-size}: 1 byte up to the largest multiple a long holds, for each unit; one more is refused. */
+    @Test
+    void byteSizesRunFromOneToTheLargestTheirUnitAllows() {
+        Converters.ByteSize size = new Converters.ByteSize();
+        assertEquals(1L, size.convert("1"));
+        assertEquals(Long.MAX_VALUE, size.convert(String.valueOf(Long.MAX_VALUE)));
+        for (String unit : new String[] {"k", "m", "g"}) {
+            int shift = unit.equals("k") ? 10 : unit.equals("m") ? 20 : 30;
+            long most = Long.MAX_VALUE >> shift;
+            assertEquals(most << shift, size.convert(most + unit.toUpperCase(Locale.ROOT)));
+            TypeConversionException e = assertThrows(TypeConversionException.class, () -> size.convert((most + 1) + unit));
+            assertTrue(e.getMessage().contains("'" + (most + 1) + unit + "'"), e.getMessage());
+        }
+        assertThrows(TypeConversionException.class, () -> size.convert("0"));
+    }
 
     @Test
     void inputSizesRangeFromOneToTheLargestArray() {
