@@ -15,6 +15,8 @@ import dev.clpool.op.OutputSize;
 import dev.clpool.op.PoolResult;
 import dev.clpool.tensor.DType;
 import dev.clpool.tensor.Tensor;
+import dev.clpool.testing.PipelineData;
+import dev.clpool.testing.TestDevices;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +40,7 @@ class DjlPoolingTest {
     }
 
     static Stream<Arguments> devicesAndCases() {
-        return TestEngines.devices().flatMap(d -> PipelineData.cases().mapToObj(i -> Arguments.of(d, i)));
+        return TestDevices.engines().flatMap(e -> PipelineData.cases().mapToObj(i -> Arguments.of(e, i)));
     }
 
     private static int[] bits(Tensor t) {
@@ -53,8 +55,8 @@ class DjlPoolingTest {
     /** PyTorch's features of the ONNX pipeline's cases: PyTorch's averages bit for bit, its maxima and indices. */
     @ParameterizedTest
     @MethodSource("devicesAndCases")
-    void poolsPyTorchsFeaturesToPyTorchsResults(String device, int i) {
-        Clpool clpool = TestEngines.engine(device);
+    void poolsPyTorchsFeaturesToPyTorchsResults(TestDevices.EngineSource engine, int i) {
+        Clpool clpool = engine.get();
         NDArray features = NDArrays.toNDArray(manager, PipelineData.read("features", i));
         NDList avg = DjlPooling.pool(clpool, features, AdaptivePool.avg2d(SIZE));
         NDList max = DjlPooling.pool(clpool, features, AdaptivePool.max2d(SIZE, true));
@@ -66,9 +68,9 @@ class DjlPoolingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.clpool.djl.TestEngines#devices")
-    void poolsEveryFloatTypePyTorchsEngineHoldsAsTheCoreDoes(String device) {
-        Clpool clpool = TestEngines.engine(device);
+    @MethodSource(TestDevices.ENGINES)
+    void poolsEveryFloatTypePyTorchsEngineHoldsAsTheCoreDoes(TestDevices.EngineSource engine) {
+        Clpool clpool = engine.get();
         AdaptivePool op = AdaptivePool.max2d(SIZE, true);
         float[] f = new float[2 * 3 * 11 * 13];
         for (int i = 0; i < f.length; i++) {
@@ -76,21 +78,21 @@ class DjlPoolingTest {
         }
         for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT16, DType.FLOAT64}) { // bfloat16: see NDArrays
             Tensor x = Tensor.of(f, 2, 3, 11, 13).to(dtype);
-            PoolResult expected = TestEngines.engine("cpu").pool(x, op);
+            PoolResult expected = TestDevices.java().pool(x, op);
             NDList r = DjlPooling.pool(clpool, NDArrays.toNDArray(manager, x), op);
             assertEquals(DjlTypes.dataType(dtype), r.get(0).getDataType());
             assertArrayEquals(new long[] {2, 3, 5, 7}, r.get(0).getShape().getShape());
             Tensor values = NDArrays.toTensor(r.get(0));
             assertTrue(values.isDirect());
             assertArrayEquals(expected.values().to(DType.FLOAT64).doubles(), values.to(DType.FLOAT64).doubles(),
-                    dtype + " on " + device);
+                    dtype + " on " + clpool.device());
             assertArrayEquals(expected.indices().int64s(), r.get(1).toLongArray());
         }
     }
 
     @Test
     void anInputOfTheWrongTypeOrRankIsRefusedNamingIt() {
-        Clpool clpool = TestEngines.engine("cpu");
+        Clpool clpool = TestDevices.java();
         AdaptivePool op = AdaptivePool.avg2d(SIZE);
         NDArray longs = manager.create(new long[15], DjlTypes.shape(new long[] {1, 3, 5}));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DjlPooling.pool(clpool, longs, op));

@@ -10,6 +10,8 @@ import dev.clpool.Clpool;
 import dev.clpool.onnxruntime.examples.ConcatPoolPipeline;
 import dev.clpool.op.AdaptivePool;
 import dev.clpool.tensor.Tensor;
+import dev.clpool.testing.PipelineData;
+import dev.clpool.testing.TestDevices;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,13 +22,13 @@ class ConcatPoolPipelineTest {
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
     static Stream<Arguments> devicesAndCases() {
-        return TestEngines.devices().flatMap(d -> PipelineData.cases().mapToObj(i -> Arguments.of(d, i)));
+        return TestDevices.engines().flatMap(e -> PipelineData.cases().mapToObj(i -> Arguments.of(e, i)));
     }
 
     @ParameterizedTest
     @MethodSource("devicesAndCases")
-    void logitsAreTheWholePyTorchModels(String device, int i) throws OrtException {
-        Clpool clpool = TestEngines.engine(device);
+    void logitsAreTheWholePyTorchModels(TestDevices.EngineSource engine, int i) throws OrtException {
+        Clpool clpool = engine.get();
         try (ConcatPoolPipeline pipeline = new ConcatPoolPipeline(ENV, PipelineData.DIR, clpool)) {
             Tensor logits = pipeline.logits(PipelineData.read("input", i));
             double diff = ConcatPoolPipeline.maxAbsDifference(logits, PipelineData.read("logits", i));
@@ -37,8 +39,8 @@ class ConcatPoolPipelineTest {
     /** clpool's pooling of PyTorch's own features: averages bit for bit, maxima and indices exactly. */
     @ParameterizedTest
     @MethodSource("devicesAndCases")
-    void poolingPyTorchsFeaturesGivesPyTorchsPools(String device, int i) throws OrtException {
-        Clpool clpool = TestEngines.engine(device);
+    void poolingPyTorchsFeaturesGivesPyTorchsPools(TestDevices.EngineSource engine, int i) throws OrtException {
+        Clpool clpool = engine.get();
         try (OnnxTensor features = OnnxTensors.toOnnxTensor(ENV, PipelineData.read("features", i));
              OnnxPoolResult avg = OnnxPooling.pool(clpool, features, AdaptivePool.avg2d(ConcatPoolPipeline.POOL_SIZE), ENV);
              OnnxPoolResult max = OnnxPooling.pool(clpool, features, AdaptivePool.max2d(ConcatPoolPipeline.POOL_SIZE, true), ENV)) {

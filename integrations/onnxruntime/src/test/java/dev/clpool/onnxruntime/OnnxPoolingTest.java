@@ -19,6 +19,7 @@ import dev.clpool.tensor.DType;
 import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
+import dev.clpool.testing.TestDevices;
 import java.nio.LongBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,12 +39,12 @@ class OnnxPoolingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.clpool.onnxruntime.TestEngines#devices")
-    void poolsEveryFloatTypeAsTheCoreDoesIntoSharedMemory(String device) throws OrtException {
-        Clpool clpool = TestEngines.engine(device);
+    @MethodSource(TestDevices.ENGINES)
+    void poolsEveryFloatTypeAsTheCoreDoesIntoSharedMemory(TestDevices.EngineSource engine) throws OrtException {
+        Clpool clpool = engine.get();
         for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16, DType.FLOAT64}) {
             Tensor x = sample(dtype, 2, 3, 11, 13);
-            PoolResult expected = TestEngines.engine("cpu").pool(x, MAX_5_7);
+            PoolResult expected = TestDevices.java().pool(x, MAX_5_7);
             try (OnnxTensor input = OnnxTensors.toOnnxTensor(ENV, x);
                  OnnxPoolResult r = OnnxPooling.pool(clpool, input, MAX_5_7, ENV)) {
                 assertEquals(OnnxTypes.onnxType(dtype), r.values().getInfo().type);
@@ -53,21 +54,21 @@ class OnnxPoolingTest {
                 Tensor values = OnnxTensors.toTensor(r.values());
                 assertTrue(values.isDirect());
                 assertArrayEquals(expected.values().to(DType.FLOAT64).doubles(), values.to(DType.FLOAT64).doubles(),
-                        dtype + " on " + device);
+                        dtype + " on " + clpool.device());
                 assertArrayEquals(expected.indices().int64s(), OnnxTensors.toTensor(r.indices()).toHeap().int64s());
             }
         }
     }
 
     @ParameterizedTest
-    @MethodSource("dev.clpool.onnxruntime.TestEngines#devices")
-    void aClpoolTensorInAnyLayoutPoolsIntoCOrder(String device) throws OrtException {
-        Clpool clpool = TestEngines.engine(device);
+    @MethodSource(TestDevices.ENGINES)
+    void aClpoolTensorInAnyLayoutPoolsIntoCOrder(TestDevices.EngineSource engine) throws OrtException {
+        Clpool clpool = engine.get();
         Tensor x = sample(DType.FLOAT32, 2, 4, 9, 10);
         AdaptivePool avg = AdaptivePool.avg2d(OutputSize.of(5, 7));
         try (OnnxPoolResult r = OnnxPooling.pool(clpool, x.toLayout(Layout.CHANNELS_LAST), avg, ENV)) {
             assertNull(r.indices());
-            assertArrayEquals(TestEngines.engine("cpu").pool(x, avg).values().floats(),
+            assertArrayEquals(TestDevices.java().pool(x, avg).values().floats(),
                     OnnxTensors.toTensor(r.values()).toHeap().floats());
         }
     }
@@ -75,7 +76,7 @@ class OnnxPoolingTest {
     @Test
     void anEmptyBatchGivesAnEmptyResult() throws OrtException {
         try (OnnxTensor input = OnnxTensors.toOnnxTensor(ENV, Tensor.allocateDirect(DType.FLOAT32, Shape.of(0, 3, 4, 4)));
-             OnnxPoolResult r = OnnxPooling.pool(TestEngines.engine("cpu"), input, MAX_5_7, ENV)) {
+             OnnxPoolResult r = OnnxPooling.pool(TestDevices.java(), input, MAX_5_7, ENV)) {
             assertArrayEquals(new long[] {0, 3, 5, 7}, r.values().getInfo().getShape());
             assertEquals(0, r.indices().getInfo().getNumElements());
         }
@@ -85,7 +86,7 @@ class OnnxPoolingTest {
     void anInputOfTheWrongTypeIsRefusedNamingIt() throws OrtException {
         try (OnnxTensor longs = OnnxTensor.createTensor(ENV, LongBuffer.allocate(15), new long[] {1, 3, 5})) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> OnnxPooling.pool(TestEngines.engine("cpu"), longs, MAX_5_7, ENV));
+                    () -> OnnxPooling.pool(TestDevices.java(), longs, MAX_5_7, ENV));
             assertEquals("input: ONNX tensor of INT64 [1, 3, 5]: expected FLOAT (float32), FLOAT16, BFLOAT16 or DOUBLE (float64)"
                     + " to pool", e.getMessage());
         }
@@ -95,7 +96,7 @@ class OnnxPoolingTest {
     void anInputOfTheWrongRankIsRefusedNamingIt() throws OrtException {
         try (OnnxTensor flat = OnnxTensors.toOnnxTensor(ENV, sample(DType.FLOAT32, 3, 5))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> OnnxPooling.pool(TestEngines.engine("cpu"), flat, MAX_5_7, ENV));
+                    () -> OnnxPooling.pool(TestDevices.java(), flat, MAX_5_7, ENV));
             assertEquals("input: adaptive_max_pool2d expects a 3-d (C, H, W) or 4-d (N, C, H, W) tensor, got shape [3, 5]"
                     + " (rank 2) (ONNX tensor of FLOAT [3, 5])", e.getMessage());
         }

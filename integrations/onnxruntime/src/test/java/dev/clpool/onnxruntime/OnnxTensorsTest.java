@@ -17,6 +17,7 @@ import dev.clpool.tensor.Float16;
 import dev.clpool.tensor.Layout;
 import dev.clpool.tensor.Shape;
 import dev.clpool.tensor.Tensor;
+import dev.clpool.testing.PipelineData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
